@@ -1,0 +1,49 @@
+/**
+ * Runs `dek` with an argument list and returns the exit code: commander errors become usage
+ * errors (exit 2) in the same `dek: CODE: message` form as every other failure.
+ *
+ * @module
+ */
+import { CommanderError, type Command } from 'commander';
+import { EXIT } from './errors.js';
+import { buildProgram } from './program.js';
+import { reportError } from './report.js';
+
+/** The command path named by `argv` (e.g. `dek key create`), for the help hint. */
+function commandPath(program: Command, argv: readonly string[]): string {
+  const names = ['dek'];
+  let current = program;
+  for (const token of argv) {
+    if (token.startsWith('-')) continue;
+    const next = current.commands.find((command) => command.name() === token);
+    if (!next) break;
+    names.push(token);
+    current = next;
+  }
+  return names.join(' ');
+}
+
+/** Runs the CLI with `argv` (without `node` and the script); resolves to the exit code. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  if (argv.length === 0) {
+    process.stderr.write(program.helpInformation());
+    return EXIT.USAGE;
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT.OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.OK;
+      // Help shown because a sub-command is missing (e.g. `dek key`): already on stderr.
+      if (error.code === 'commander.help') return EXIT.USAGE;
+      const message = error.message.replace(/^error: /, '');
+      process.stderr.write(`dek: DEK_USAGE: ${message}\ndek: hint: see '${commandPath(program, argv)} --help'\n`);
+      return EXIT.USAGE;
+    }
+    const report = reportError(error, process.env['DEK_DEBUG'] === '1');
+    process.stderr.write(report.lines.map((line) => `${line}\n`).join(''));
+    return report.exitCode;
+  }
+}

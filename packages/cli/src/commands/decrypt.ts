@@ -1,0 +1,60 @@
+/**
+ * `dek decrypt`: a whole envelope (file or stdin) to a file (appears only once everything
+ * verified) or stdout (authenticated chunks as they verify); `--range` decrypts only some
+ * plaintext bytes of a file by random access.
+ *
+ * @module
+ */
+import { pipeline } from 'node:stream/promises';
+import type { Transform } from 'node:stream';
+import { decryptStream } from '@dek/stream';
+import type { Context } from '../context.js';
+import { usageError } from '../errors.js';
+import { isStdio, openInput, STREAM_BUFFER_SIZE } from '../io/input.js';
+import { checkOutput, openOutput } from '../io/output.js';
+import { terminalTextGuard } from '../io/terminal.js';
+import { withKms } from '../kms.js';
+import { parseRange } from '../options.js';
+import { createProgress } from '../progress.js';
+import { decryptRange } from './range.js';
+
+/** Flags of `dek decrypt`. */
+export interface DecryptFlags {
+  readonly output?: string;
+  readonly force?: boolean;
+  readonly range?: string;
+}
+
+/** Permission bits of decrypted files: readable by the owner only. */
+export const PLAINTEXT_MODE = 0o600;
+
+/** Runs `dek decrypt [in]`. */
+export async function runDecrypt(context: Context, inputPath: string | undefined, flags: DecryptFlags): Promise<void> {
+  const range = flags.range === undefined ? undefined : parseRange(flags.range);
+  if (range !== undefined && isStdio(inputPath)) {
+    throw usageError('--range needs a file input (random access), not stdin', 'pass the encrypted file as an argument: dek decrypt --range 0-1023 file.dek');
+  }
+  await checkOutput(flags.output, { force: flags.force === true });
+  if (range !== undefined) {
+    await decryptRange(context, inputPath as string, range, flags);
+    return;
+  }
+  const input = await openInput(inputPath, 'ciphertext');
+  await withKms(context, { init: 'never' }, async ({ kms }) => {
+    const output = await openOutput(flags.output, { force: flags.force === true, what: 'plaintext', refuseTerminal: false, mode: PLAINTEXT_MODE });
+    const progress = createProgress({ label: 'decrypt', total: input.size, quiet: context.quiet });
+    const guard: Transform[] = output.isStdout && process.stdout.isTTY ? [terminalTextGuard()] : [];
+    try {
+      await pipeline([input.stream, progress.meter, decryptStream({ kms, highWaterMark: STREAM_BUFFER_SIZE }), ...guard, output.stream]);
+      await output.commit();
+    } catch (error) {
+      await output.abort();
+      throw error;
+    } finally {
+      progress.stop();
+    }
+  }).catch((error: unknown) => {
+    input.stream.destroy();
+    throw error;
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * `dek encrypt`: one envelope from a file or stdin, to a file (atomically) or stdout.
+ *
+ * @module
+ */
+import { pipeline } from 'node:stream/promises';
+import { encryptStream } from '@dek/stream';
+import type { Context } from '../context.js';
+import { isStdio, openInput, STREAM_BUFFER_SIZE } from '../io/input.js';
+import { checkOutput, openOutput, refuseTerminalStdout } from '../io/output.js';
+import { withKms } from '../kms.js';
+import { parseContext, parseKeyRef } from '../options.js';
+import { createProgress } from '../progress.js';
+
+/** Flags of `dek encrypt`. */
+export interface EncryptFlags {
+  readonly key: string;
+  readonly context?: string[];
+  readonly alsoTo?: string[];
+  readonly output?: string;
+  readonly force?: boolean;
+  readonly init?: boolean;
+}
+
+/** Runs `dek encrypt [in]`. */
+export async function runEncrypt(context: Context, inputPath: string | undefined, flags: EncryptFlags): Promise<void> {
+  const keyId = parseKeyRef(flags.key, '-k');
+  const also = (flags.alsoTo ?? []).map((key) => ({ keyId: parseKeyRef(key, '--also-to') }));
+  const encryptionContext = parseContext(flags.context);
+  // Everything that can be refused is refused before any KMS call or read.
+  if (isStdio(flags.output)) refuseTerminalStdout('ciphertext');
+  await checkOutput(flags.output, { force: flags.force === true });
+  const input = await openInput(inputPath, 'plaintext');
+
+  await withKms(context, { init: flags.init === true ? 'yes' : 'ask' }, async ({ kms }) => {
+    const output = await openOutput(flags.output, { force: flags.force === true, what: 'ciphertext', refuseTerminal: true });
+    const progress = createProgress({ label: 'encrypt', total: input.size, quiet: context.quiet });
+    try {
+      await pipeline(
+        input.stream,
+        progress.meter,
+        encryptStream({ kms, keyId, keys: also, context: encryptionContext, highWaterMark: STREAM_BUFFER_SIZE }),
+        output.stream,
+      );
+      await output.commit();
+    } catch (error) {
+      await output.abort();
+      throw error;
+    } finally {
+      progress.stop();
+    }
+  }).catch((error: unknown) => {
+    input.stream.destroy();
+    throw error;
+  });
+}

@@ -1,0 +1,104 @@
+/**
+ * `dek rewrap <file>`: re-wraps the data key (new header slots and MAC); the payload is copied
+ * unchanged. Without `--to` the file's own keys are used again, at their current primary
+ * versions (the step after `dek key rotate`). Without `-o` the file is replaced in place,
+ * atomically (its permission bits are kept).
+ *
+ * @module
+ */
+import { realpath, stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { inspect, rewrapStream, type EnvelopeInfo } from '@dek/stream';
+import type { EnvelopeHeader } from '@dek/core';
+import type { Context } from '../context.js';
+import { note } from '../context.js';
+import { CliError, EXIT } from '../errors.js';
+import { isStdio, openFile, openInput, STREAM_BUFFER_SIZE } from '../io/input.js';
+import { checkOutput, openOutput } from '../io/output.js';
+import { withKms, type KmsSession } from '../kms.js';
+import { parseKeyRef } from '../options.js';
+import { createProgress } from '../progress.js';
+
+/** Flags of `dek rewrap`. */
+export interface RewrapFlags {
+  readonly to?: string[];
+  readonly output?: string;
+  readonly force?: boolean;
+}
+
+async function readHeader(path: string): Promise<EnvelopeInfo> {
+  const handle = await openFile(path);
+  try {
+    return await inspect(handle);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The file's own keys, when they all belong to the KMS in use. */
+function ownKeys(info: EnvelopeInfo, session: KmsSession): string[] {
+  return info.slots.map((slot, index) => {
+    if (slot.kms !== session.kms.provider) {
+      throw new CliError('DEK_USAGE', `slot ${index} is wrapped by the ${slot.kms} KMS, not ${session.kms.provider}`, {
+        exitCode: EXIT.USAGE,
+        hint: 'choose the new keys with --to <key> (repeatable), or run with the --kms that wrapped it',
+      });
+    }
+    return slot.keyId;
+  });
+}
+
+/** Whether every slot already uses its key's primary version. */
+async function atPrimaryVersions(info: EnvelopeInfo, session: KmsSession): Promise<boolean> {
+  for (const slot of info.slots) {
+    const { keyMetadata } = await session.admin.describeKey({ keyId: slot.keyId });
+    if (slot.keyVersionId !== keyMetadata.primaryKeyVersion) return false;
+  }
+  return true;
+}
+
+function describeSlots(header: EnvelopeHeader): string {
+  return header.slots.map((slot) => `${slot.keyId}@${slot.keyVersionId ?? '?'}`).join(', ');
+}
+
+/** Runs `dek rewrap <file>`. */
+export async function runRewrap(context: Context, file: string, flags: RewrapFlags): Promise<void> {
+  if (isStdio(file)) throw new CliError('DEK_USAGE', 'rewrap needs a file, not stdin', { exitCode: EXIT.USAGE, hint: 'dek rewrap file.dek [-o out.dek]' });
+  const to = flags.to?.map((key) => parseKeyRef(key, '--to'));
+  const inPlace = flags.output === undefined;
+  await checkOutput(flags.output, { force: flags.force === true });
+  const info = await readHeader(file);
+  // In place: replace the real file (a symlink stays a symlink) and keep its permission bits.
+  const target = inPlace ? await realpath(file) : flags.output;
+  const mode = inPlace ? (await stat(file)).mode & 0o7777 : undefined;
+
+  await withKms(context, { init: 'never' }, async (session) => {
+    const keys = to ?? ownKeys(info, session);
+    if (to === undefined && inPlace && (await atPrimaryVersions(info, session))) {
+      note(context, `${file}: every slot already uses its key's primary version; nothing changed`);
+      return;
+    }
+    const input = await openInput(file, 'dek file');
+    const output = await openOutput(target, {
+      force: flags.force === true,
+      inPlace,
+      what: 'ciphertext',
+      refuseTerminal: true,
+      ...(mode !== undefined ? { mode } : {}),
+    });
+    const progress = createProgress({ label: 'rewrap', total: input.size, quiet: context.quiet });
+    try {
+      const transform = rewrapStream({ kms: session.kms, to: keys.map((keyId) => ({ keyId })), highWaterMark: STREAM_BUFFER_SIZE });
+      await pipeline(input.stream, progress.meter, transform, output.stream);
+      const result = transform.result;
+      if (result === undefined) throw new Error('rewrap finished without a header');
+      await output.commit();
+      note(context, `${output.path ?? 'stdout'}: ${describeSlots(result.previous)} -> ${describeSlots(result.header)}`);
+    } catch (error) {
+      await output.abort();
+      throw error;
+    } finally {
+      progress.stop();
+    }
+  });
+}

@@ -1,0 +1,68 @@
+/**
+ * Opening the input of a command: a file (read with 1 MiB buffers) or stdin (`-` or nothing).
+ *
+ * @module
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { CliError, EXIT } from '../errors.js';
+import { ioError } from './io-error.js';
+
+/** Read and write buffer size of file streams: 1 MiB (3-4x faster here than the 64 KiB default). */
+export const STREAM_BUFFER_SIZE = 1 << 20;
+
+/** An opened input. */
+export interface Input {
+  /** The bytes. */
+  readonly stream: Readable;
+  /** Size in bytes when known (regular files), for progress and ETA. */
+  readonly size: number | undefined;
+  /** The file path, or undefined for stdin. */
+  readonly path: string | undefined;
+  /** How to name it in messages: the path or `stdin`. */
+  readonly label: string;
+}
+
+/** Whether a path argument means stdin/stdout. */
+export function isStdio(path: string | undefined): boolean {
+  return path === undefined || path === '-';
+}
+
+/**
+ * Opens `path` for reading (stdin for `-` or undefined). Refuses an interactive terminal as
+ * stdin: the input must be a file or a pipe.
+ */
+export async function openInput(path: string | undefined, what: string): Promise<Input> {
+  if (isStdio(path)) {
+    if (process.stdin.isTTY) {
+      throw new CliError('DEK_USAGE', `no ${what} given and stdin is a terminal`, {
+        exitCode: EXIT.USAGE,
+        hint: `give a file name, or pipe the ${what} in (e.g. '... | dek ...' or 'dek ... < file')`,
+      });
+    }
+    return { stream: process.stdin, size: undefined, path: undefined, label: 'stdin' };
+  }
+  const file = path as string;
+  const handle = await openFile(file);
+  try {
+    const stats = await handle.stat();
+    if (stats.isDirectory()) {
+      throw new CliError('DEK_IO', `input '${file}' is a directory`, { exitCode: EXIT.USAGE, hint: 'to encrypt a directory: tar c dir | dek encrypt > dir.tar.dek' });
+    }
+    const size = stats.isFile() ? stats.size : undefined;
+    const stream = handle.createReadStream({ highWaterMark: STREAM_BUFFER_SIZE });
+    return { stream, size, path: file, label: file };
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Opens a file read-only, turning ENOENT/EACCES/... into a usage error that names the file. */
+export async function openFile(path: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'r');
+  } catch (error) {
+    throw ioError(error, `cannot read '${path}'`);
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Opening the KMS a command uses, chosen by `--kms` / `DEK_KMS`: the local keystore (default),
+ * or a cloud KMS when its adapter is part of this build. A missing local keystore is created on
+ * request (`--init`), after asking on a terminal, or reported with what to run.
+ *
+ * @module
+ */
+import { createInterface } from 'node:readline/promises';
+import type { AdvanceKms, KeyAdministration } from '@dek/kms-adapter';
+import type { Context } from './context.js';
+import { note } from './context.js';
+import { CliError, EXIT } from './errors.js';
+import { initLocal, localKeystoreExists, openLocal } from './local.js';
+
+/** An open KMS: the crypto calls and the key administration. */
+export interface KmsSession {
+  readonly kms: AdvanceKms;
+  readonly admin: KeyAdministration;
+}
+
+/** What to do when the local keystore does not exist yet. */
+export type InitPolicy = 'never' | 'ask' | 'yes';
+
+function noKeystore(context: Context): CliError {
+  return new CliError('DEK_NO_KEYSTORE', `no local keystore in ${context.home}`, {
+    exitCode: EXIT.USAGE,
+    hint: "run 'dek init' first (or pass --init to dek encrypt, or set DEK_HOME / --home to an existing keystore)",
+  });
+}
+
+/** Asks on the terminal whether to create the keystore; false when there is no terminal. */
+async function confirmInit(context: Context): Promise<boolean> {
+  if (!process.stdin.isTTY || !process.stderr.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`dek: no local keystore in ${context.home}. Create it now? [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+async function openChosen(context: Context, init: InitPolicy): Promise<KmsSession & { close(): Promise<void> }> {
+  if (context.kms !== 'local') {
+    throw new CliError('DEK_UNAVAILABLE', `the ${context.kms} KMS adapter is not available in this build of dek`, {
+      exitCode: EXIT.USAGE,
+      hint: 'use the local KMS (--kms local, the default; set up with dek init)',
+    });
+  }
+  if (!(await localKeystoreExists(context.home))) {
+    const create = init === 'yes' || (init === 'ask' && (await confirmInit(context)));
+    if (!create) throw noKeystore(context);
+    const created = await initLocal(context.home);
+    note(context, `created the local keystore in ${context.home} with key ${created.keyId} (${created.alias})`);
+  }
+  return openLocal(context.home);
+}
+
+/** Opens the chosen KMS, runs `work` with it, and closes it whatever happens. */
+export async function withKms<T>(context: Context, options: { init: InitPolicy }, work: (session: KmsSession) => Promise<T>): Promise<T> {
+  const session = await openChosen(context, options.init);
+  try {
+    return await work(session);
+  } finally {
+    await session.close();
+  }
+}

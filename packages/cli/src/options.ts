@@ -1,0 +1,58 @@
+/**
+ * Parsers of option values (`-c key=value`, `--range start-end`, `--rotate 30d`). Each bad value is
+ * a usage error (exit 2) that names the option and shows the expected form.
+ *
+ * @module
+ */
+import { usageError } from './errors.js';
+
+/** Collects a repeatable option's values (commander `argParser` accumulator). */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** Turns `-c key=value` pairs into an encryption context; duplicate or empty keys are refused. */
+export function parseContext(pairs: readonly string[] | undefined): Record<string, string> {
+  const context: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const pair of pairs ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw usageError(`-c '${pair}' is not key=value`, "write the context as -c key=value (repeat -c for more pairs), e.g. -c purpose=backup");
+    const key = pair.slice(0, eq);
+    if (Object.hasOwn(context, key)) throw usageError(`-c key '${key}' is given twice`, 'each context key may appear once');
+    context[key] = pair.slice(eq + 1);
+  }
+  return { ...context };
+}
+
+/** A byte range of the plaintext: `start` inclusive, `end` exclusive (undefined: to the end). */
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number | undefined;
+}
+
+/**
+ * Parses `--range`: `start-end` (both inclusive, like HTTP Range) or `start-` (to the end).
+ * Returns a half-open range.
+ */
+export function parseRange(text: string): ByteRange {
+  const match = /^(\d+)-(\d*)$/.exec(text.trim());
+  const hint = "write --range START-END (inclusive byte offsets of the plaintext, e.g. 0-1023) or START- (to the end)";
+  if (!match) throw usageError(`--range '${text}' is not START-END`, hint);
+  const start = Number(match[1]);
+  const end = match[2] === '' ? undefined : Number(match[2]) + 1;
+  if (!Number.isSafeInteger(start) || (end !== undefined && !Number.isSafeInteger(end))) throw usageError(`--range '${text}' is too large`, hint);
+  if (end !== undefined && end <= start) throw usageError(`--range '${text}' ends before it starts`, hint);
+  return { start, end };
+}
+
+/** Checks `--rotate` (`<n>d`, `<n>h`, ...; the KMS enforces 7..365 days) and returns it as given. */
+export function parseRotation(text: string): string {
+  if (!/^[1-9]\d*[dhms]$/.test(text)) throw usageError(`--rotate '${text}' is not a period like 30d`, 'write the rotation period as days, e.g. --rotate 30d (7d to 365d)');
+  return text;
+}
+
+/** Checks a key reference: a key id, an `alias/...` name or an ARN. */
+export function parseKeyRef(text: string, option: string): string {
+  if (text.trim() === '' || /\s/.test(text)) throw usageError(`${option} '${text}' is not a key id or alias`, 'name a key by id (key-...) or alias (alias/name); see dek key list');
+  return text;
+}

@@ -1,0 +1,177 @@
+/**
+ * The `dek` command line: commands, options, help texts with examples. Actions live in
+ * `commands/`; this file only declares the shape.
+ *
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { resolveContext, type Context, type GlobalFlags } from './context.js';
+import { collect } from './options.js';
+import { runInit } from './commands/init.js';
+import { runKeyCreate, runKeyDescribe, runKeyList, runKeyRotate, runKeySetEnabled, type KeyCreateFlags } from './commands/key.js';
+import { runEncrypt, type EncryptFlags } from './commands/encrypt.js';
+import { runDecrypt, type DecryptFlags } from './commands/decrypt.js';
+import { runInspect } from './commands/inspect.js';
+import { runRewrap, type RewrapFlags } from './commands/rewrap.js';
+import { runServe, type ServeFlags } from './commands/serve.js';
+
+function version(): string {
+  try {
+    const json = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof json.version === 'string' ? json.version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((line) => `  ${line}`).join('\n')}\n`;
+}
+
+/** The shared context of the command being run (global flags may appear before or after it). */
+function contextOf(command: Command): Context {
+  return resolveContext(command.optsWithGlobals<GlobalFlags>());
+}
+
+const MAIN_HELP = `
+Exit codes:
+  0  success
+  1  the data or key was refused: authentication, format, truncation, KMS error (dek: DEK_AUTH: ...)
+  2  usage: bad flags, missing input, existing output without --force, no keystore, KMS not available
+
+Environment:
+  DEK_HOME        local keystore directory (default ~/.dek)
+  DEK_KMS         KMS to use: local (default), alibaba, aws
+  DEK_MASTER_KEY  base64 master key of the local keystore (instead of <home>/master.key)
+  DEK_DEBUG=1     print stack traces with errors
+${examples(
+  'dek init',
+  'dek encrypt -o report.pdf.dek report.pdf',
+  'dek decrypt -o report.pdf report.pdf.dek',
+  'tar c photos | dek encrypt -k alias/backup > photos.tar.dek',
+  'dek decrypt < photos.tar.dek | tar x',
+)}`;
+
+/** Builds the `dek` program. */
+export function buildProgram(): Command {
+  const program = new Command('dek')
+    .description('envelope encryption of files and streams with KMS-wrapped data keys (c2sp chunked encryption)')
+    .version(version(), '-V, --version')
+    .addOption(new Option('--kms <name>', 'KMS to use (env DEK_KMS)').choices(['local', 'alibaba', 'aws']))
+    .option('--home <dir>', 'local keystore directory (env DEK_HOME, default ~/.dek)')
+    .option('-q, --quiet', 'no progress bar and no notes on stderr')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined })
+    .addHelpText('after', MAIN_HELP);
+
+  program
+    .command('init')
+    .description('create the local keystore, its master key file (0600) and the key alias/default; running it again changes nothing')
+    .addHelpText('after', examples('dek init', 'DEK_HOME=/srv/keys dek init'))
+    .action(async (_options: object, command: Command) => runInit(contextOf(command)));
+
+  const key = program.command('key').description('manage KMS keys: create, list, describe, rotate, disable, enable');
+  key.addHelpText('after', examples('dek key create --alias alias/backup --rotate 90d', 'dek key list', 'dek key rotate alias/backup'));
+  key
+    .command('create')
+    .description('create a key (its first version becomes primary)')
+    .option('--alias <alias>', 'give the key an alias, e.g. alias/backup')
+    .option('--spec <spec>', 'key spec', 'Aliyun_AES_256')
+    .option('--rotate <period>', 'rotate automatically every period, e.g. 30d (7d..365d)')
+    .option('--description <text>', 'a description')
+    .option('--json', 'print the key metadata as JSON')
+    .addHelpText('after', examples('dek key create --alias alias/backup', 'dek key create --alias alias/logs --rotate 30d'))
+    .action(async (options: KeyCreateFlags, command: Command) => runKeyCreate(contextOf(command), options));
+  key
+    .command('list')
+    .description('list keys with state, primary version and aliases')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }, command: Command) => runKeyList(contextOf(command), options));
+  key
+    .command('describe')
+    .argument('<key>', 'key id or alias')
+    .description("show a key's metadata, versions and aliases")
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples('dek key describe alias/default', 'dek key describe alias/default --json'))
+    .action(async (ref: string, options: { json?: boolean }, command: Command) => runKeyDescribe(contextOf(command), ref, options));
+  key
+    .command('rotate')
+    .argument('<key>', 'key id or alias')
+    .description('create a new key version and make it primary; older versions still decrypt (use dek rewrap to move files)')
+    .addHelpText('after', examples('dek key rotate alias/default', 'dek rewrap secrets.dek'))
+    .action(async (ref: string, _options: object, command: Command) => runKeyRotate(contextOf(command), ref));
+  key
+    .command('disable')
+    .argument('<key>', 'key id or alias')
+    .description('disable a key: nothing can be encrypted or decrypted with it until it is enabled')
+    .action(async (ref: string, _options: object, command: Command) => runKeySetEnabled(contextOf(command), ref, false));
+  key
+    .command('enable')
+    .argument('<key>', 'key id or alias')
+    .description('enable a disabled key')
+    .action(async (ref: string, _options: object, command: Command) => runKeySetEnabled(contextOf(command), ref, true));
+
+  program
+    .command('encrypt')
+    .argument('[in]', "input file, or '-' / nothing for stdin")
+    .description('encrypt a file or stdin under a KMS key (a fresh data key per message)')
+    .option('-k, --key <key>', 'KMS key id or alias', 'alias/default')
+    .option('-c, --context <key=value>', 'encryption context pair (repeatable): stored in the header in the clear and bound to the data', collect)
+    .option('--also-to <key>', 'also wrap the data key under this key (repeatable)', collect)
+    .option('-o, --output <file>', "output file, or '-' for stdout (default stdout)")
+    .option('-f, --force', 'replace an existing output file')
+    .option('--init', 'create the local keystore first if it does not exist')
+    .addHelpText(
+      'after',
+      examples(
+        'dek encrypt -o notes.txt.dek notes.txt',
+        'dek encrypt -k alias/backup -c host=db1 -c purpose=backup -o db.dump.dek db.dump',
+        'dek encrypt --also-to alias/escrow < data.bin > data.bin.dek',
+        'tar c dir | dek encrypt -k alias/backup > dir.tar.dek',
+      ),
+    )
+    .action(async (input: string | undefined, options: EncryptFlags, command: Command) => runEncrypt(contextOf(command), input, options));
+
+  program
+    .command('decrypt')
+    .argument('[in]', "input file, or '-' / nothing for stdin")
+    .description('decrypt a dek file or stdin; a file output appears only once everything verified')
+    .option('-o, --output <file>', "output file, or '-' for stdout (default stdout)")
+    .option('-f, --force', 'replace an existing output file')
+    .option('--range <start-end>', 'only these plaintext bytes (inclusive offsets, e.g. 0-1023, or 4096-); needs a file input')
+    .addHelpText(
+      'after',
+      examples('dek decrypt -o notes.txt notes.txt.dek', 'dek decrypt < dir.tar.dek | tar x', 'dek decrypt --range 0-1023 video.mp4.dek > head.bin'),
+    )
+    .action(async (input: string | undefined, options: DecryptFlags, command: Command) => runDecrypt(contextOf(command), input, options));
+
+  program
+    .command('inspect')
+    .argument('<file>', "a dek file, or '-' for stdin")
+    .description('show the header: suite, context, key slots (key ids and versions), sizes; needs no key')
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples('dek inspect backup.tar.dek', 'dek inspect --json backup.tar.dek | jq .slots'))
+    .action(async (file: string, options: { json?: boolean }, command: Command) => runInspect(contextOf(command), file, options));
+
+  program
+    .command('rewrap')
+    .argument('<file>', 'a dek file')
+    .description("re-wrap the data key under keys' current primary versions (or other keys); the payload is copied unchanged")
+    .option('--to <key>', 'wrap under this key instead of the current ones (repeatable)', collect)
+    .option('-o, --output <file>', 'write here instead of replacing <file> in place (atomically)')
+    .option('-f, --force', 'replace an existing output file')
+    .addHelpText('after', examples('dek key rotate alias/default && dek rewrap notes.txt.dek', 'dek rewrap --to alias/new -o moved.dek old.dek'))
+    .action(async (file: string, options: RewrapFlags, command: Command) => runRewrap(contextOf(command), file, options));
+
+  program
+    .command('serve')
+    .description('run the KMS server (Alibaba KMS wire protocols) backed by the local keystore')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', '8443')
+    .addHelpText('after', examples('dek serve --port 8443'))
+    .action(async (options: ServeFlags, command: Command) => runServe(contextOf(command), options));
+
+  return program;
+}

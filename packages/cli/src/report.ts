@@ -1,0 +1,123 @@
+/**
+ * Turns any error into the exit code and the lines printed on stderr: `dek: CODE: message`,
+ * then an optional `dek: hint: ...`. Library errors are recognised by shape (a `DEK_*` code,
+ * or a KMS error's `code` + `httpStatus`), so no class identity across packages is needed.
+ *
+ * @module
+ */
+import { CliError, EXIT, type ExitCode } from './errors.js';
+
+/** What to print and how to exit. */
+export interface ErrorReport {
+  readonly exitCode: ExitCode;
+  /** Lines for stderr, without trailing newlines. */
+  readonly lines: readonly string[];
+}
+
+const DEK_HINTS: Readonly<Record<string, string>> = {
+  DEK_AUTH: 'the file was modified or damaged, or it was encrypted with another key or context',
+  DEK_COMMITMENT: 'the data key or the encryption context does not match this file: it was modified or damaged',
+  DEK_HEADER_MAC: 'the header was modified or damaged',
+  DEK_TRUNCATED: 'the file is incomplete (an interrupted copy or download?)',
+  DEK_TRAILING_DATA: 'extra bytes follow the end of the message (two files joined, or a damaged copy)',
+  DEK_FORMAT: 'this is not a dek file, or it is damaged',
+  DEK_KMS: "no key slot could be unwrapped: check the key is enabled ('dek key describe <key>') and that DEK_HOME / --kms point at the keystore that encrypted it",
+};
+
+const KMS_HINTS: Readonly<Record<string, string>> = {
+  'Forbidden.KeyNotFound': "list the keys with 'dek key list'",
+  'Forbidden.AliasNotFound': "list the keys and aliases with 'dek key list'",
+  'Rejected.Disabled': "enable the key with 'dek key enable <key>'",
+  'Rejected.PendingDeletion': 'the key is scheduled for deletion; cancel the deletion to use it',
+  AliasAlreadyExists: "pick another alias, or see which key has it with 'dek key list'",
+  'Keystore.NotFound': "create the local keystore with 'dek init' (or point DEK_HOME / --home at an existing one)",
+  'Keystore.WrongMasterKey': 'the master key (DEK_MASTER_KEY, or master.key beside the keystore) does not open this keystore',
+  'Keystore.MasterKeyMissing': 'set DEK_MASTER_KEY, or restore the master.key file beside the keystore',
+  'Keystore.InvalidMasterKey': 'the master key must be base64 of exactly 32 bytes',
+  'Keystore.InsecureMasterKeyFile': 'make the master key file private: chmod 600 <home>/master.key (and own it)',
+  'Keystore.LockTimeout': 'another dek process holds the keystore lock; retry in a moment',
+  'Keystore.Corrupt': 'the keystore file is damaged; restore it from a backup',
+};
+
+const SYSTEM_HINTS: Readonly<Record<string, string>> = {
+  ENOSPC: 'the disk is full; no output file was left behind',
+  EPIPE: 'the program reading the output exited before dek finished',
+  EDQUOT: 'the disk quota is exceeded; no output file was left behind',
+};
+
+/** KMS codes that mean the command cannot run as set up (exit 2), not that data was refused. */
+const KMS_USAGE_CODES: ReadonlySet<string> = new Set(['Keystore.NotFound', 'Keystore.MasterKeyMissing', 'Keystore.InvalidMasterKey', 'AliasAlreadyExists']);
+
+interface Shaped {
+  readonly code?: unknown;
+  readonly message?: unknown;
+  readonly details?: unknown;
+  readonly httpStatus?: unknown;
+  readonly requestId?: unknown;
+  readonly syscall?: unknown;
+  readonly path?: unknown;
+}
+
+function isObject(value: unknown): value is Shaped {
+  return typeof value === 'object' && value !== null;
+}
+
+/** One line per KMS slot failure listed in a `DEK_KMS` error's `details.failures`. */
+function slotFailures(details: unknown): string[] {
+  if (!isObject(details)) return [];
+  const failures = (details as { failures?: unknown }).failures;
+  if (!Array.isArray(failures)) return [];
+  return failures.map((failure: unknown, index) => {
+    if (!isObject(failure)) return `dek:   slot ${index}: ${String(failure)}`;
+    const f = failure as Record<string, unknown>;
+    const inner = isObject(f['error']) ? (f['error'] as Shaped) : (f as Shaped);
+    const where = [f['kms'], f['keyId']].filter((v) => typeof v === 'string').join(' ');
+    const code = typeof inner.code === 'string' ? `${inner.code}: ` : '';
+    const message = typeof inner.message === 'string' ? inner.message : String(f['reason'] ?? 'failed');
+    const slot = typeof f['index'] === 'number' ? f['index'] : index;
+    return `dek:   slot ${String(slot)}${where ? ` (${where})` : ''}: ${code}${message}`;
+  });
+}
+
+/** Builds the report for any thrown value. Set `debug` to append the stack (never secrets: stacks hold no data). */
+export function reportError(error: unknown, debug = false): ErrorReport {
+  const lines: string[] = [];
+  let exitCode: ExitCode = EXIT.FAILURE;
+  let hint: string | undefined;
+  if (error instanceof CliError) {
+    lines.push(`dek: ${error.code}: ${error.message}`);
+    exitCode = error.exitCode;
+    hint = error.hint;
+  } else if (isObject(error) && typeof error.code === 'string' && error.code.startsWith('DEK_')) {
+    const code = error.code;
+    lines.push(`dek: ${code}: ${String(error.message)}${fieldSuffix(error.details)}`);
+    lines.push(...slotFailures(error.details));
+    exitCode = code === 'DEK_ARGUMENT' ? EXIT.USAGE : EXIT.FAILURE;
+    hint = DEK_HINTS[code];
+  } else if (isObject(error) && typeof error.code === 'string' && typeof error.httpStatus === 'number') {
+    const request = typeof error.requestId === 'string' && error.requestId ? ` (request ${error.requestId})` : '';
+    lines.push(`dek: ${error.code}: ${String(error.message)}${request}`);
+    const usage = KMS_USAGE_CODES.has(error.code) || (error.httpStatus === 400 && /^(Invalid|Missing)/.test(error.code));
+    exitCode = usage ? EXIT.USAGE : EXIT.FAILURE;
+    hint = KMS_HINTS[error.code];
+  } else if (isObject(error) && typeof error.code === 'string' && typeof error.syscall === 'string') {
+    lines.push(`dek: ${error.code}: ${String(error.message)}`);
+    hint = SYSTEM_HINTS[error.code];
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    lines.push(`dek: ERROR: ${message}`);
+  }
+  if (hint) lines.push(`dek: hint: ${hint}`);
+  if (debug && error instanceof Error && error.stack) lines.push(error.stack);
+  return { exitCode, lines };
+}
+
+function fieldSuffix(details: unknown): string {
+  if (!isObject(details)) return '';
+  const d = details as Record<string, unknown>;
+  const parts: string[] = [];
+  if (typeof d['field'] === 'string') parts.push(`field ${d['field']}`);
+  if (typeof d['chunkIndex'] === 'number') parts.push(`chunk ${d['chunkIndex']}`);
+  if (typeof d['offset'] === 'number') parts.push(`offset ${d['offset']}`);
+  return parts.length > 0 ? ` [${parts.join(', ')}]` : '';
+}

@@ -1,0 +1,108 @@
+/**
+ * Runs the BUILT `dek` binary (packages/cli/dist/bin.js) as a child process. `ensureBuilt()`
+ * runs the workspace build (`tsc -b packages/cli`) when dist is missing or older than any source,
+ * under a lock so parallel test files build once.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root. */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+/** The built executable. */
+export const BIN = join(ROOT, 'packages/cli/dist/bin.js');
+const BUILD_INFO = join(ROOT, 'packages/cli/dist/.tsbuildinfo');
+const PACKAGES = ['core', 'kms-adapter', 'stream', 'kms-server', 'cli'];
+
+function newestSource(directory: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function mtime(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function isStale(): boolean {
+  const built = Math.min(mtime(BIN), mtime(BUILD_INFO));
+  if (built === 0) return true;
+  return PACKAGES.some((name) => newestSource(join(ROOT, 'packages', name, 'src')) > built);
+}
+
+/** Builds the CLI and its dependencies unless dist is up to date. */
+export function ensureBuilt(): void {
+  if (!isStale()) return;
+  const lock = join(tmpdir(), `dek-cli-build-${Buffer.from(ROOT).toString('hex').slice(-16)}.lock`);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`build lock ${lock} held too long; remove it if no build runs`);
+      spawnSync(process.execPath, ['-e', 'setTimeout(() => {}, 200)']);
+    }
+  }
+  try {
+    if (!isStale()) return;
+    const result = spawnSync(join(ROOT, 'node_modules/.bin/tsc'), ['-b', 'packages/cli'], { cwd: ROOT, encoding: 'utf8' });
+    if (mtime(BIN) === 0) throw new Error(`build failed:\n${result.stdout}${result.stderr}`);
+  } finally {
+    rmdirSync(lock);
+  }
+}
+
+/** The result of one `dek` run. */
+export interface DekResult {
+  readonly code: number | null;
+  readonly stdout: Buffer;
+  readonly stderr: string;
+}
+
+/** Options of {@link dek}. */
+export interface DekOptions {
+  /** Bytes for stdin (stdin is closed empty when left out). */
+  readonly input?: Uint8Array;
+  /** DEK_HOME of the run. */
+  readonly home?: string;
+  /** More environment. */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly cwd?: string;
+}
+
+/** Runs `node dist/bin.js ...args`. stdin, stdout and stderr are pipes (never a terminal). */
+export function dek(args: readonly string[], options: DekOptions = {}): Promise<DekResult> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && !key.startsWith('DEK_')) env[key] = value;
+  }
+  if (options.home !== undefined) env['DEK_HOME'] = options.home;
+  Object.assign(env, options.env);
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }));
+    child.stdin.on('error', () => undefined); // the child may exit before reading everything
+    child.stdin.end(options.input ?? new Uint8Array(0));
+  });
+}
+
+/** A fresh temporary directory. */
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `dek-cli-${prefix}-`));
+}

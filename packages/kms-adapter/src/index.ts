@@ -1,0 +1,9 @@
+/**
+ * `@dek/kms-adapter`: the KMS interfaces of dek and their implementations.
+ *
+ * @packageDocumentation
+ */
+export * from './kms.js';
+export * from './admin.js';
+export * from './errors.js';
+export * from './local/index.js';

@@ -1,0 +1,148 @@
+/**
+ * Node `Transform` wrappers over {@link EnvelopeEncryptor} and {@link EnvelopeDecryptor}. They work
+ * with `stream.pipeline`, honour backpressure (a write's callback waits while the readable side is
+ * full) and push the output of one write as one Buffer. After the KMS call nothing awaits.
+ *
+ * @module
+ */
+import { Transform } from 'node:stream';
+import type { TransformCallback, TransformOptions } from 'node:stream';
+import { EnvelopeDecryptor } from './decryptor.js';
+import type { DecryptOptions } from './decryptor.js';
+import { prepareEncryption, startEncryption } from './encryptor.js';
+import type { EncryptOptions, EnvelopeEncryptor } from './encryptor.js';
+import { kmsLookup } from './kms.js';
+
+/** Stream buffering options shared by the Node wrappers. */
+export interface NodeStreamOptions {
+  /** `highWaterMark` of both sides in bytes (Node's default when left out). Larger values (e.g. 1 MiB) are faster for files. */
+  readonly highWaterMark?: number;
+}
+
+function transformOptions(options: NodeStreamOptions): TransformOptions {
+  return options.highWaterMark === undefined ? {} : { highWaterMark: options.highWaterMark };
+}
+
+/** Pushes the output of one write as one Buffer (one copy when there are several pieces). @internal */
+export function pushPieces(stream: Transform, pieces: readonly Uint8Array[]): void {
+  if (pieces.length === 0) return;
+  const out = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+  if (out.length > 0) stream.push(out);
+}
+
+class EncryptTransform extends Transform {
+  readonly #prepared;
+  #encryptor: EnvelopeEncryptor | undefined;
+
+  constructor(options: EncryptOptions & NodeStreamOptions) {
+    super(transformOptions(options));
+    this.#prepared = prepareEncryption(options);
+  }
+
+  /** Runs `step` with the encryptor, fetching the data key first (the one await). */
+  #withEncryptor(step: (encryptor: EnvelopeEncryptor) => Uint8Array[], callback: TransformCallback): void {
+    const run = (encryptor: EnvelopeEncryptor): void => {
+      let pieces: Uint8Array[];
+      try {
+        pieces = step(encryptor);
+      } catch (error) {
+        callback(error as Error);
+        return;
+      }
+      pushPieces(this, pieces);
+      callback();
+    };
+    if (this.#encryptor !== undefined) {
+      run(this.#encryptor);
+      return;
+    }
+    startEncryption(this.#prepared).then((encryptor) => {
+      if (this.destroyed) {
+        encryptor.dispose();
+        return;
+      }
+      this.#encryptor = encryptor;
+      run(encryptor);
+    }, callback);
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.#withEncryptor((encryptor) => encryptor.write(chunk), callback);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    this.#withEncryptor((encryptor) => encryptor.end(), callback);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#encryptor?.dispose();
+    callback(error);
+  }
+}
+
+class DecryptTransform extends Transform {
+  readonly #decryptor: EnvelopeDecryptor;
+
+  constructor(options: DecryptOptions & NodeStreamOptions) {
+    super(transformOptions(options));
+    kmsLookup(options);
+    this.#decryptor = new EnvelopeDecryptor(options);
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    const decryptor = this.#decryptor;
+    let pieces: Uint8Array[];
+    try {
+      pieces = decryptor.write(chunk);
+    } catch (error) {
+      callback(error as Error);
+      return;
+    }
+    pushPieces(this, pieces);
+    if (!decryptor.needsKey) {
+      callback();
+      return;
+    }
+    decryptor.unlock().then((more) => {
+      if (this.destroyed) return;
+      pushPieces(this, more);
+      callback();
+    }, callback);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    let pieces: Uint8Array[];
+    try {
+      pieces = this.#decryptor.end();
+    } catch (error) {
+      callback(error as Error);
+      return;
+    }
+    pushPieces(this, pieces);
+    callback();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#decryptor.dispose();
+    callback(error);
+  }
+}
+
+/**
+ * A Node Transform that encrypts its input into one envelope. Options are checked now
+ * (ArgumentError); the data key is fetched on the first write (KmsError then fails the stream).
+ *
+ * @example
+ * await pipeline(createReadStream('in'), encryptStream({ kms, keyId }), createWriteStream('in.dek'));
+ */
+export function encryptStream(options: EncryptOptions & NodeStreamOptions): Transform {
+  return new EncryptTransform(options);
+}
+
+/**
+ * A Node Transform that decrypts one envelope. It emits plaintext only from authenticated chunks
+ * and emits `error` (never `end`) on any tampering, truncation or trailing data.
+ */
+export function decryptStream(options: DecryptOptions & NodeStreamOptions): Transform {
+  return new DecryptTransform(options);
+}

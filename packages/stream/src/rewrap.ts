@@ -1,0 +1,96 @@
+/**
+ * Rewrap as Node streams: {@link rewrapStream} (a Transform from the old envelope to the new one)
+ * and {@link rewrap} (source to destination through `stream.pipeline`).
+ *
+ * @module
+ */
+import { Readable, Transform } from 'node:stream';
+import type { TransformCallback, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { StateError } from '@dek/core';
+import { pushPieces } from './node-streams.js';
+import type { NodeStreamOptions } from './node-streams.js';
+import { EnvelopeRewrapper } from './rewrapper.js';
+import type { RewrapOptions, RewrapResult } from './rewrapper.js';
+
+/** The Transform returned by {@link rewrapStream}. */
+export interface RewrapTransform extends Transform {
+  /** What the rewrap did; set once the new header is written. */
+  readonly result: RewrapResult | undefined;
+}
+
+class RewrapTransformImpl extends Transform implements RewrapTransform {
+  readonly #rewrapper: EnvelopeRewrapper;
+
+  constructor(options: RewrapOptions & NodeStreamOptions) {
+    super(options.highWaterMark === undefined ? {} : { highWaterMark: options.highWaterMark });
+    this.#rewrapper = new EnvelopeRewrapper(options);
+  }
+
+  get result(): RewrapResult | undefined {
+    return this.#rewrapper.result;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    const rewrapper = this.#rewrapper;
+    let pieces: Uint8Array[];
+    try {
+      pieces = rewrapper.write(chunk);
+    } catch (error) {
+      callback(error as Error);
+      return;
+    }
+    pushPieces(this, pieces);
+    if (!rewrapper.needsKey) {
+      callback();
+      return;
+    }
+    rewrapper.unlock().then((more) => {
+      if (this.destroyed) return;
+      pushPieces(this, more);
+      callback();
+    }, callback);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    let pieces: Uint8Array[];
+    try {
+      pieces = this.#rewrapper.end();
+    } catch (error) {
+      callback(error as Error);
+      return;
+    }
+    pushPieces(this, pieces);
+    callback();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#rewrapper.dispose();
+    callback(error);
+  }
+}
+
+/**
+ * A Node Transform from an envelope to the same envelope with new slots (see
+ * {@link EnvelopeRewrapper}). It errors on a bad header MAC, commitment or final chunk; the output
+ * written until then is incomplete, so write to a temporary file and rename on success.
+ */
+export function rewrapStream(options: RewrapOptions & NodeStreamOptions): RewrapTransform {
+  return new RewrapTransformImpl(options);
+}
+
+/** What {@link rewrap} reads: a Node Readable, any async iterable of bytes, or bytes in memory. */
+export type RewrapSource = Readable | AsyncIterable<Uint8Array> | Uint8Array;
+
+/**
+ * Rewraps `source` into `destination` (ended when done): the data key is unwrapped once, wrapped
+ * under `to`, and the payload copied unchanged. Resolves with what was done.
+ */
+export async function rewrap(source: RewrapSource, destination: Writable, options: RewrapOptions & NodeStreamOptions): Promise<RewrapResult> {
+  const transform = rewrapStream(options);
+  const input = source instanceof Uint8Array ? Readable.from([source]) : source;
+  await pipeline(input, transform, destination);
+  const result = transform.result;
+  if (result === undefined) throw new StateError('rewrap finished without a header');
+  return result;
+}

@@ -1,0 +1,88 @@
+/**
+ * WHATWG `TransformStream` wrappers over {@link EnvelopeEncryptor} and {@link EnvelopeDecryptor}:
+ * the same core as the Node streams, for `ReadableStream.pipeThrough`. No Node built-ins.
+ *
+ * @module
+ */
+import { EnvelopeDecryptor } from './decryptor.js';
+import type { DecryptOptions } from './decryptor.js';
+import { prepareEncryption, startEncryption } from './encryptor.js';
+import type { EncryptOptions, EnvelopeEncryptor } from './encryptor.js';
+import { joinBytes } from './bytes.js';
+import { kmsLookup } from './kms.js';
+import { ArgumentError } from '@dek/core';
+
+/** Queuing options of the Web wrappers (byte counts). */
+export interface WebStreamOptions {
+  /** High-water mark of the writable side, in bytes (default 64 KiB). */
+  readonly writableHighWaterMark?: number;
+  /** High-water mark of the readable side, in bytes (default 64 KiB). */
+  readonly readableHighWaterMark?: number;
+}
+
+const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
+
+function strategies(options: WebStreamOptions): [QueuingStrategy<Uint8Array>, QueuingStrategy<Uint8Array>] {
+  const size = (chunk: Uint8Array): number => chunk.byteLength;
+  return [
+    { highWaterMark: options.writableHighWaterMark ?? DEFAULT_HIGH_WATER_MARK, size },
+    { highWaterMark: options.readableHighWaterMark ?? DEFAULT_HIGH_WATER_MARK, size },
+  ];
+}
+
+function checkChunk(chunk: unknown): Uint8Array {
+  if (!(chunk instanceof Uint8Array)) throw new ArgumentError('stream chunks must be Uint8Array', { field: 'chunk' });
+  return chunk;
+}
+
+function enqueue(controller: TransformStreamDefaultController<Uint8Array>, pieces: readonly Uint8Array[]): void {
+  if (pieces.length === 0) return;
+  const out = joinBytes(pieces);
+  if (out.length > 0) controller.enqueue(out);
+}
+
+/**
+ * A TransformStream that encrypts its input into one envelope. Options are checked now
+ * (ArgumentError); the data key is fetched on the first chunk.
+ */
+export function encryptWebStream(options: EncryptOptions & WebStreamOptions): TransformStream<Uint8Array, Uint8Array> {
+  const prepared = prepareEncryption(options);
+  let encryptor: EnvelopeEncryptor | undefined;
+  const withEncryptor = (
+    controller: TransformStreamDefaultController<Uint8Array>,
+    step: (e: EnvelopeEncryptor) => Uint8Array[],
+  ): void | Promise<void> => {
+    if (encryptor !== undefined) return enqueue(controller, step(encryptor));
+    return startEncryption(prepared).then((e) => {
+      encryptor = e;
+      enqueue(controller, step(e));
+    });
+  };
+  return new TransformStream<Uint8Array, Uint8Array>(
+    {
+      transform: (chunk, controller) => withEncryptor(controller, (e) => e.write(checkChunk(chunk))),
+      flush: (controller) => withEncryptor(controller, (e) => e.end()),
+    },
+    ...strategies(options),
+  );
+}
+
+/**
+ * A TransformStream that decrypts one envelope: plaintext only from authenticated chunks; the
+ * stream errors (instead of closing) on tampering, truncation or trailing data.
+ */
+export function decryptWebStream(options: DecryptOptions & WebStreamOptions): TransformStream<Uint8Array, Uint8Array> {
+  kmsLookup(options);
+  const decryptor = new EnvelopeDecryptor(options);
+  return new TransformStream<Uint8Array, Uint8Array>(
+    {
+      transform: (chunk, controller) => {
+        enqueue(controller, decryptor.write(checkChunk(chunk)));
+        if (decryptor.needsKey) return decryptor.unlock().then((more) => enqueue(controller, more));
+        return undefined;
+      },
+      flush: (controller) => enqueue(controller, decryptor.end()),
+    },
+    ...strategies(options),
+  );
+}

@@ -1,0 +1,30 @@
+import { defaultServerConditions } from 'vite';
+import { defineConfig } from 'vitest/config';
+
+// Tests import @dek/* by name and get the TypeScript sources through the
+// project-unique "@dek/source" export condition; no build is needed first.
+const conditions = ['@dek/source', ...defaultServerConditions];
+
+const project = (name: string, root: string) => ({
+  extends: true as const,
+  test: { name, root, include: ['test/**/*.test.ts'] },
+});
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
+  test: {
+    reporters: ['default', './test-support/summary-reporter.ts'],
+    setupFiles: [new URL('./test-support/fast-check-setup.ts', import.meta.url).pathname],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    projects: [
+      project('core', 'packages/core'),
+      project('kms-adapter', 'packages/kms-adapter'),
+      project('stream', 'packages/stream'),
+      project('kms-server', 'packages/kms-server'),
+      project('cli', 'packages/cli'),
+      project('fuzz', 'fuzz'),
+    ],
+  },
+});
