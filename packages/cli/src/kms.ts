@@ -51,9 +51,10 @@ async function openChosen(context: Context, init: InitPolicy): Promise<KmsSessio
     const create = init === 'yes' || (init === 'ask' && (await confirmInit(context)));
     if (!create) throw noKeystore(context);
     const created = await initLocal(context.home);
-    note(context, `created the local keystore in ${context.home} with key ${created.keyId} (${created.alias})`);
+    note(context, `created the local keystore in ${context.home} with key ${created.keyId ?? '?'} (${created.alias}); back up ${created.masterKeyPath}`);
   }
-  return openLocal(context.home);
+  const local = await openLocal(context.home);
+  return { kms: local, admin: local, close: async () => undefined };
 }
 
 /** Opens the chosen KMS, runs `work` with it, and closes it whatever happens. */

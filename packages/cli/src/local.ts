@@ -1,17 +1,12 @@
 /**
  * The local KMS of `@dek/kms-adapter` as the CLI uses it: the keystore `<home>/keystore.json`
- * with its master key file `<home>/master.key` (0600) and the key `alias/default`.
+ * with its master key file `<home>/master.key` (0600, or `DEK_MASTER_KEY`) and the key
+ * `alias/default`.
  *
  * @module
  */
 import { access } from 'node:fs/promises';
-import { join } from 'node:path';
-import * as adapter from '@dek/kms-adapter';
-import type { AdvanceKms, KeyAdministration } from '@dek/kms-adapter';
-import { CliError, EXIT } from './errors.js';
-
-/** The alias `dek init` gives its key. */
-export const DEFAULT_ALIAS = 'alias/default';
+import { DEFAULT_KEY_ALIAS, initLocalKms, localKmsPaths, openLocalKms, type LocalKms } from '@dek/kms-adapter';
 
 /** What {@link initLocal} did. */
 export interface LocalInit {
@@ -19,40 +14,37 @@ export interface LocalInit {
   readonly created: boolean;
   readonly keystorePath: string;
   readonly masterKeyPath: string;
-  /** The key behind `alias/default`. */
-  readonly keyId: string;
+  /** Whether the master key comes from `DEK_MASTER_KEY` (no file written). */
+  readonly masterKeyFromEnv: boolean;
+  /** The key behind `alias/default`, if it exists. */
+  readonly keyId: string | undefined;
   readonly alias: string;
-}
-
-/** Path of the keystore file in `home`. */
-export function keystorePath(home: string): string {
-  return join(home, 'keystore.json');
 }
 
 /** Whether `home` holds a keystore file. */
 export async function localKeystoreExists(home: string): Promise<boolean> {
   try {
-    await access(keystorePath(home));
+    await access(localKmsPaths(home).keystorePath);
     return true;
   } catch {
     return false;
   }
 }
 
-function missing(): CliError {
-  return new CliError('DEK_UNAVAILABLE', 'the local KMS (LocalKms of @dek/kms-adapter) is not available in this build of dek', { exitCode: EXIT.USAGE });
-}
-
-/** Creates the keystore in `home` unless it exists (idempotent). */
+/** Creates the keystore in `home` unless it exists (idempotent: an existing one is only opened). */
 export async function initLocal(home: string): Promise<LocalInit> {
-  const init = (adapter as Record<string, unknown>)['initLocalKms'];
-  if (typeof init !== 'function') throw missing();
-  throw missing();
+  const result = await initLocalKms(home);
+  return {
+    created: result.createdKeystore,
+    keystorePath: result.keystorePath,
+    masterKeyPath: result.masterKeyPath,
+    masterKeyFromEnv: !result.createdMasterKey && (process.env['DEK_MASTER_KEY'] ?? '').trim() !== '',
+    keyId: result.defaultKeyId,
+    alias: DEFAULT_KEY_ALIAS,
+  };
 }
 
-/** Opens the keystore in `home`. */
-export async function openLocal(home: string): Promise<{ kms: AdvanceKms; admin: KeyAdministration; close(): Promise<void> }> {
-  const open = (adapter as Record<string, unknown>)['openLocalKms'];
-  if (typeof open !== 'function' || home === '') throw missing();
-  throw missing();
+/** Opens the keystore in `home` (KeystoreError `Keystore.*` on a missing or wrong master key, a corrupt file, ...). */
+export async function openLocal(home: string): Promise<LocalKms> {
+  return openLocalKms({ home });
 }

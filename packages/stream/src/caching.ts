@@ -127,21 +127,22 @@ export class CachingDataKeyProvider implements DataKeyProvider {
   }
 
   async acquire(request: DataKeyRequest): Promise<DataKeyLease> {
-    if (this.#closed) throw new StateError('the data key cache is closed');
     const key = this.#cacheKey(request);
-    this.#sweep(this.#now());
-    const cached = this.#entries.get(key);
-    if (cached !== undefined) {
-      this.#entries.delete(key);
-      this.#entries.set(key, cached); // most recently used last
-      return this.#lease(cached);
-    }
-    const pending = this.#pending.get(key);
-    if (pending !== undefined) {
+    for (;;) {
+      if (this.#closed) throw new StateError('the data key cache is closed');
+      this.#sweep(this.#now());
+      const cached = this.#entries.get(key);
+      if (cached !== undefined) {
+        this.#entries.delete(key);
+        this.#entries.set(key, cached); // most recently used last
+        return this.#lease(cached);
+      }
+      const pending = this.#pending.get(key);
+      if (pending === undefined) return this.#fetch(key, request);
+      // Another message is already asking the KMS for this key: share its answer.
       const entry = await pending;
       if (this.#usable(entry, this.#now())) return this.#lease(entry);
     }
-    return this.#fetch(key, request);
   }
 
   /** Asks the KMS; the first message is taken before other waiters can see the entry. */

@@ -14,12 +14,12 @@ export async function runInit(context: Context): Promise<void> {
     throw usageError(`dek init sets up the local keystore; the ${context.kms} KMS needs no init`, 'run dek init without --kms (or with --kms local)');
   }
   const result = await initLocal(context.home);
+  const master = result.masterKeyFromEnv
+    ? 'master key from DEK_MASTER_KEY (no file written)'
+    : `master key file ${result.masterKeyPath} (mode 0600): back it up apart from your encrypted files; without it nothing can be decrypted`;
+  const key = `default key ${result.keyId ?? '(alias/default does not exist in this keystore)'} (${result.alias})`;
   const lines = result.created
-    ? [
-        `created the local keystore ${result.keystorePath}`,
-        `master key file ${result.masterKeyPath} (mode 0600): back it up apart from your encrypted files; without it nothing can be decrypted`,
-        `default key ${result.keyId} (${result.alias})`,
-      ]
-    : [`the local keystore ${result.keystorePath} already exists; nothing changed`, `default key ${result.keyId} (${result.alias})`];
+    ? [`created the local keystore ${result.keystorePath}`, master, key]
+    : [`the local keystore ${result.keystorePath} already exists; nothing changed`, key];
   process.stdout.write(lines.map((line) => `${line}\n`).join(''));
 }
