@@ -6,16 +6,20 @@
  * @module
  */
 import { createInterface } from 'node:readline/promises';
-import type { AdvanceKms, KeyAdministration } from '@dek/kms-adapter';
+import type { AdvanceKms, KeyAdministration, LocalKms } from '@dek/kms-adapter';
+import { openCloudKms } from './cloud.js';
 import type { Context } from './context.js';
 import { note } from './context.js';
 import { CliError, EXIT } from './errors.js';
 import { initLocal, localKeystoreExists, openLocal } from './local.js';
 
-/** An open KMS: the crypto calls and the key administration. */
+/** An open KMS: the crypto calls, and the key administration where the CLI can do it. */
 export interface KmsSession {
   readonly kms: AdvanceKms;
-  readonly admin: KeyAdministration;
+  /** Key administration: the local keystore only (cloud keys are managed with the cloud's tools). */
+  readonly admin: KeyAdministration | undefined;
+  /** The local KMS itself (what `dek serve` serves), undefined for a cloud KMS. */
+  readonly local: LocalKms | undefined;
 }
 
 /** What to do when the local keystore does not exist yet. */
@@ -40,13 +44,8 @@ async function confirmInit(context: Context): Promise<boolean> {
   }
 }
 
-async function openChosen(context: Context, init: InitPolicy): Promise<KmsSession & { close(): Promise<void> }> {
-  if (context.kms !== 'local') {
-    throw new CliError('DEK_UNAVAILABLE', `the ${context.kms} KMS adapter is not available in this build of dek`, {
-      exitCode: EXIT.USAGE,
-      hint: 'use the local KMS (--kms local, the default; set up with dek init)',
-    });
-  }
+async function openChosen(context: Context, init: InitPolicy): Promise<KmsSession> {
+  if (context.kms !== 'local') return { kms: openCloudKms(context.kms), admin: undefined, local: undefined };
   if (!(await localKeystoreExists(context.home))) {
     const create = init === 'yes' || (init === 'ask' && (await confirmInit(context)));
     if (!create) throw noKeystore(context);
@@ -54,15 +53,21 @@ async function openChosen(context: Context, init: InitPolicy): Promise<KmsSessio
     note(context, `created the local keystore in ${context.home} with key ${created.keyId ?? '?'} (${created.alias}); back up ${created.masterKeyPath}`);
   }
   const local = await openLocal(context.home);
-  return { kms: local, admin: local, close: async () => undefined };
+  return { kms: local, admin: local, local };
 }
 
-/** Opens the chosen KMS, runs `work` with it, and closes it whatever happens. */
-export async function withKms<T>(context: Context, options: { init: InitPolicy }, work: (session: KmsSession) => Promise<T>): Promise<T> {
-  const session = await openChosen(context, options.init);
-  try {
-    return await work(session);
-  } finally {
-    await session.close();
+/** The session's key administration; DEK_UNAVAILABLE (exit 2) for a cloud KMS. */
+export function requireAdmin(context: Context, session: KmsSession): KeyAdministration {
+  if (session.admin === undefined) {
+    throw new CliError('DEK_UNAVAILABLE', `dek key manages the local keystore only, not ${context.kms} keys`, {
+      exitCode: EXIT.USAGE,
+      hint: `manage ${context.kms} keys with the cloud's console or CLI`,
+    });
   }
+  return session.admin;
+}
+
+/** Opens the chosen KMS and runs `work` with it. */
+export async function withKms<T>(context: Context, options: { init: InitPolicy }, work: (session: KmsSession) => Promise<T>): Promise<T> {
+  return work(await openChosen(context, options.init));
 }

@@ -8,13 +8,23 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { resolveContext, type Context, type GlobalFlags } from './context.js';
 import { collect } from './options.js';
-import { runInit } from './commands/init.js';
-import { runKeyCreate, runKeyDescribe, runKeyList, runKeyRotate, runKeySetEnabled, type KeyCreateFlags } from './commands/key.js';
-import { runEncrypt, type EncryptFlags } from './commands/encrypt.js';
-import { runDecrypt, type DecryptFlags } from './commands/decrypt.js';
-import { runInspect } from './commands/inspect.js';
-import { runRewrap, type RewrapFlags } from './commands/rewrap.js';
-import { runServe, type ServeFlags } from './commands/serve.js';
+import type { KeyCreateFlags } from './commands/key.js';
+import type { EncryptFlags } from './commands/encrypt.js';
+import type { DecryptFlags } from './commands/decrypt.js';
+import type { RewrapFlags } from './commands/rewrap.js';
+import type { ServeFlags } from './commands/serve.js';
+
+// Each command's module (and the libraries it needs) is loaded only when that command runs,
+// so `dek --help` and usage errors stay fast.
+const commands = {
+  init: () => import('./commands/init.js'),
+  key: () => import('./commands/key.js'),
+  encrypt: () => import('./commands/encrypt.js'),
+  decrypt: () => import('./commands/decrypt.js'),
+  inspect: () => import('./commands/inspect.js'),
+  rewrap: () => import('./commands/rewrap.js'),
+  serve: () => import('./commands/serve.js'),
+};
 
 function version(): string {
   try {
@@ -70,7 +80,7 @@ export function buildProgram(): Command {
     .command('init')
     .description('create the local keystore, its master key file (0600) and the key alias/default; running it again changes nothing')
     .addHelpText('after', examples('dek init', 'DEK_HOME=/srv/keys dek init'))
-    .action(async (_options: object, command: Command) => runInit(contextOf(command)));
+    .action(async (_options: object, command: Command) => (await commands.init()).runInit(contextOf(command)));
 
   const key = program.command('key').description('manage KMS keys: create, list, describe, rotate, disable, enable');
   key.addHelpText('after', examples('dek key create --alias alias/backup --rotate 90d', 'dek key list', 'dek key rotate alias/backup'));
@@ -83,35 +93,35 @@ export function buildProgram(): Command {
     .option('--description <text>', 'a description')
     .option('--json', 'print the key metadata as JSON')
     .addHelpText('after', examples('dek key create --alias alias/backup', 'dek key create --alias alias/logs --rotate 30d'))
-    .action(async (options: KeyCreateFlags, command: Command) => runKeyCreate(contextOf(command), options));
+    .action(async (options: KeyCreateFlags, command: Command) => (await commands.key()).runKeyCreate(contextOf(command), options));
   key
     .command('list')
     .description('list keys with state, primary version and aliases')
     .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }, command: Command) => runKeyList(contextOf(command), options));
+    .action(async (options: { json?: boolean }, command: Command) => (await commands.key()).runKeyList(contextOf(command), options));
   key
     .command('describe')
     .argument('<key>', 'key id or alias')
     .description("show a key's metadata, versions and aliases")
     .option('--json', 'print JSON')
     .addHelpText('after', examples('dek key describe alias/default', 'dek key describe alias/default --json'))
-    .action(async (ref: string, options: { json?: boolean }, command: Command) => runKeyDescribe(contextOf(command), ref, options));
+    .action(async (ref: string, options: { json?: boolean }, command: Command) => (await commands.key()).runKeyDescribe(contextOf(command), ref, options));
   key
     .command('rotate')
     .argument('<key>', 'key id or alias')
     .description('create a new key version and make it primary; older versions still decrypt (use dek rewrap to move files)')
     .addHelpText('after', examples('dek key rotate alias/default', 'dek rewrap secrets.dek'))
-    .action(async (ref: string, _options: object, command: Command) => runKeyRotate(contextOf(command), ref));
+    .action(async (ref: string, _options: object, command: Command) => (await commands.key()).runKeyRotate(contextOf(command), ref));
   key
     .command('disable')
     .argument('<key>', 'key id or alias')
     .description('disable a key: nothing can be encrypted or decrypted with it until it is enabled')
-    .action(async (ref: string, _options: object, command: Command) => runKeySetEnabled(contextOf(command), ref, false));
+    .action(async (ref: string, _options: object, command: Command) => (await commands.key()).runKeySetEnabled(contextOf(command), ref, false));
   key
     .command('enable')
     .argument('<key>', 'key id or alias')
     .description('enable a disabled key')
-    .action(async (ref: string, _options: object, command: Command) => runKeySetEnabled(contextOf(command), ref, true));
+    .action(async (ref: string, _options: object, command: Command) => (await commands.key()).runKeySetEnabled(contextOf(command), ref, true));
 
   program
     .command('encrypt')
@@ -132,7 +142,7 @@ export function buildProgram(): Command {
         'tar c dir | dek encrypt -k alias/backup > dir.tar.dek',
       ),
     )
-    .action(async (input: string | undefined, options: EncryptFlags, command: Command) => runEncrypt(contextOf(command), input, options));
+    .action(async (input: string | undefined, options: EncryptFlags, command: Command) => (await commands.encrypt()).runEncrypt(contextOf(command), input, options));
 
   program
     .command('decrypt')
@@ -145,7 +155,7 @@ export function buildProgram(): Command {
       'after',
       examples('dek decrypt -o notes.txt notes.txt.dek', 'dek decrypt < dir.tar.dek | tar x', 'dek decrypt --range 0-1023 video.mp4.dek > head.bin'),
     )
-    .action(async (input: string | undefined, options: DecryptFlags, command: Command) => runDecrypt(contextOf(command), input, options));
+    .action(async (input: string | undefined, options: DecryptFlags, command: Command) => (await commands.decrypt()).runDecrypt(contextOf(command), input, options));
 
   program
     .command('inspect')
@@ -153,7 +163,7 @@ export function buildProgram(): Command {
     .description('show the header: suite, context, key slots (key ids and versions), sizes; needs no key')
     .option('--json', 'print JSON')
     .addHelpText('after', examples('dek inspect backup.tar.dek', 'dek inspect --json backup.tar.dek | jq .slots'))
-    .action(async (file: string, options: { json?: boolean }, command: Command) => runInspect(contextOf(command), file, options));
+    .action(async (file: string, options: { json?: boolean }, command: Command) => (await commands.inspect()).runInspect(contextOf(command), file, options));
 
   program
     .command('rewrap')
@@ -163,15 +173,25 @@ export function buildProgram(): Command {
     .option('-o, --output <file>', 'write here instead of replacing <file> in place (atomically)')
     .option('-f, --force', 'replace an existing output file')
     .addHelpText('after', examples('dek key rotate alias/default && dek rewrap notes.txt.dek', 'dek rewrap --to alias/new -o moved.dek old.dek'))
-    .action(async (file: string, options: RewrapFlags, command: Command) => runRewrap(contextOf(command), file, options));
+    .action(async (file: string, options: RewrapFlags, command: Command) => (await commands.rewrap()).runRewrap(contextOf(command), file, options));
 
   program
     .command('serve')
-    .description('run the KMS server (Alibaba KMS wire protocols) backed by the local keystore')
+    .description('run the KMS server (Alibaba KMS OpenAPI and instance API wire protocols) over the local keystore, until Ctrl-C')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--port <port>', 'port to listen on', '8443')
-    .addHelpText('after', examples('dek serve --port 8443'))
-    .action(async (options: ServeFlags, command: Command) => runServe(contextOf(command), options));
+    .option('--port <port>', 'port to listen on (0: any free port)', '8443')
+    .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM)')
+    .option('--tls-key <file>', 'private key of --tls-cert (PEM)')
+    .option('--dev-tls', 'serve HTTPS with a throwaway CA; its certificate is written to <home>/serve-ca.pem')
+    .option('--client-key <id=cert.pem>', 'accept instance-API requests signed by this ClientKey (repeatable)', collect)
+    .addHelpText(
+      'after',
+      `
+OpenAPI credentials come from DEK_SERVE_ACCESS_KEY_ID and DEK_SERVE_ACCESS_KEY_SECRET; when unset,
+a random pair is made for this run and printed.
+${examples('dek serve', 'dek serve --dev-tls --port 8443', 'DEK_SERVE_ACCESS_KEY_ID=test DEK_SERVE_ACCESS_KEY_SECRET=secret dek serve --port 0')}`,
+    )
+    .action(async (options: ServeFlags, command: Command) => (await commands.serve()).runServe(contextOf(command), options));
 
   return program;
 }

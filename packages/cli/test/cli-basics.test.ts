@@ -5,7 +5,8 @@
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dek, ensureBuilt, tempDir } from './support/dek.js';
+import { once } from 'node:events';
+import { dek, ensureBuilt, startDek, tempDir, waitFor } from './support/dek.js';
 
 let home: string;
 let work: string;
@@ -124,5 +125,23 @@ describe('keystore setup', () => {
     expect(r.stderr).toContain('created the local keystore');
     expect(existsSync(join(other, 'keystore.json'))).toBe(true);
     expect(statSync(out).size).toBeGreaterThan(5);
+  });
+});
+
+describe('dek serve', () => {
+  it('serves the local keystore over HTTP until SIGINT, then exits 0', async () => {
+    const child = startDek(['serve', '--port', '0'], { home, env: { DEK_SERVE_ACCESS_KEY_ID: 'test-id', DEK_SERVE_ACCESS_KEY_SECRET: 'test-secret' } });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const closed = once(child, 'close');
+    await waitFor(() => /listening on http:\/\/\S+/.test(out), 'the server to listen');
+    expect(out).not.toContain('test-secret');
+    const url = /listening on (http:\/\/\S+)/.exec(out)?.[1] ?? '';
+    const response = await fetch(`${url}/?Action=DescribeKey&KeyId=alias/default`);
+    expect(response.headers.get('content-type')).toContain('application/json');
+    expect(response.status).toBeGreaterThanOrEqual(400); // unsigned: refused, but answered
+    child.kill('SIGINT');
+    const [code] = (await closed) as [number | null];
+    expect(code).toBe(0);
   });
 });

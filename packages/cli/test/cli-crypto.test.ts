@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dek, ensureBuilt, tempDir } from './support/dek.js';
+import { once } from 'node:events';
+import { dek, ensureBuilt, startDek, tempDir, waitFor } from './support/dek.js';
 
 let root: string;
 let home: string;
@@ -96,6 +97,20 @@ describe('existing output', () => {
   });
 });
 
+describe('interruption', () => {
+  it('SIGINT while writing removes the temporary file, leaves no output and exits 130', async () => {
+    const child = startDek(['encrypt', '-o', at('interrupted.dek')], { home });
+    child.stdin.write(randomBytes(200_000));
+    await waitFor(() => temporaryFiles().length === 1, 'the temporary output file');
+    const closed = once(child, 'close');
+    child.kill('SIGINT');
+    const [code] = (await closed) as [number | null];
+    expect(code).toBe(130);
+    expect(temporaryFiles()).toEqual([]);
+    expect(existsSync(at('interrupted.dek'))).toBe(false);
+  });
+});
+
 describe('refusals exit 1, print the typed code, and leave no output behind', () => {
   it('a flipped payload byte: DEK_AUTH, no output file, no temporary file', async () => {
     const bytes = readFileSync(at('plain.bin.dek'));
@@ -111,7 +126,9 @@ describe('refusals exit 1, print the typed code, and leave no output behind', ()
 
   it('a truncated file: DEK_TRUNCATED; a non-dek file: DEK_FORMAT', async () => {
     const bytes = readFileSync(at('plain.bin.dek'));
-    const truncated = await dek(['decrypt'], { home, input: bytes.subarray(0, bytes.length - 100) });
+    // Drop the short final chunk (100000 - 6 * 16384 = 1696 bytes + 16 tag): the input now ends
+    // after a full chunk, which c2sp recognises as truncation.
+    const truncated = await dek(['decrypt'], { home, input: bytes.subarray(0, bytes.length - 1712) });
     expect(truncated.code).toBe(1);
     expect(truncated.stderr).toMatch(/^dek: DEK_TRUNCATED: /);
     const garbage = await dek(['decrypt'], { home, input: Buffer.from('this is not a dek file at all') });
@@ -206,6 +223,42 @@ describe('rotate and rewrap', () => {
     expect(temporaryFiles()).toEqual([]);
 
     const decrypted = await dek(['decrypt', at('rotated.dek')], { home });
+    expect(decrypted.stdout.equals(plain)).toBe(true);
+
+    const described = await dek(['key', 'describe', 'alias/default', '--json'], { home });
+    const meta = JSON.parse(described.stdout.toString()) as { primaryKeyVersion: string; versions: unknown[] };
+    expect(meta.primaryKeyVersion).toBe(newVersion);
+    expect(meta.versions).toHaveLength(2);
+  });
+
+  it('rewrap of a file already at the primary versions changes nothing', async () => {
+    const before = readFileSync(at('rotated.dek'));
+    const again = await dek(['rewrap', at('rotated.dek')], { home });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('nothing changed');
+    expect(readFileSync(at('rotated.dek')).equals(before)).toBe(true);
+  });
+});
+
+describe('several keys', () => {
+  it('--also-to adds a slot; rewrap --to -o moves the file to one key and leaves the source untouched', async () => {
+    const escrow = await dek(['key', 'create', '--alias', 'alias/escrow', '--json'], { home });
+    expect(escrow.code).toBe(0);
+    const escrowId = (JSON.parse(escrow.stdout.toString()) as { keyId: string }).keyId;
+    const encrypted = await dek(['encrypt', '--also-to', 'alias/escrow', '-o', at('multi.dek'), at('plain.bin')], { home });
+    expect(encrypted.code).toBe(0);
+    const multi = await inspectJson(at('multi.dek'));
+    expect(multi.slots.map((slot) => slot.keyId)[1]).toBe(escrowId);
+    expect(multi.slots).toHaveLength(2);
+
+    const source = readFileSync(at('multi.dek'));
+    const moved = await dek(['rewrap', '--to', 'alias/escrow', '-o', at('escrow.dek'), at('multi.dek')], { home });
+    expect(moved.code).toBe(0);
+    expect(readFileSync(at('multi.dek')).equals(source)).toBe(true);
+    const single = await inspectJson(at('escrow.dek'));
+    expect(single.slots.map((slot) => slot.keyId)).toEqual([escrowId]);
+    const decrypted = await dek(['decrypt', at('escrow.dek')], { home });
+    expect(decrypted.code).toBe(0);
     expect(decrypted.stdout.equals(plain)).toBe(true);
   });
 });

@@ -7,3 +7,4 @@ export * from './kms.js';
 export * from './admin.js';
 export * from './errors.js';
 export * from './local/index.js';
+export * from './alibaba/index.js';

@@ -1,7 +1,6 @@
 import { sign, verify, createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { KmsServiceError } from '@dek/kms-adapter';
-import { parseClientKey, parseClientKeyJson } from '../src/alibaba/index.js';
+import { KmsServiceError, parseClientKey, parseClientKeyJson } from '@dek/kms-adapter';
 import { makeClientKey } from './alibaba-support.js';
 
 describe('ClientKey parsing', () => {

@@ -1,8 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ArgumentError } from '@dek/core';
-import { KmsServiceError } from '@dek/kms-adapter';
-import { AlibabaOpenApiKms, openApiError, type AlibabaOpenApiKmsOptions } from '../src/alibaba/index.js';
+import { KmsServiceError, AlibabaOpenApiKms, openApiError, type AlibabaOpenApiKmsOptions } from '@dek/kms-adapter';
 import { scriptedServer, type SeenRequest } from './alibaba-support.js';
 
 const VERSION_ID = 'key-abcdefghijklmnopqrstu-0123456789';

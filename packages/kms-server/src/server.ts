@@ -11,6 +11,7 @@ import { createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { ArgumentError } from '@dek/core';
 import { ApiError, requestTimedOut, toApiError } from './api-error.js';
 import type { KmsBackend } from './backend.js';
 import { readBody } from './http/body.js';
@@ -75,7 +76,7 @@ export const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
 export const MAX_HEADER_BYTES = 64 * 1024;
 
 function positive(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
+  if (!Number.isSafeInteger(value) || value < 1) throw new ArgumentError(`${name} must be a positive integer, got ${String(value)}`, { field: name });
   return value;
 }
 

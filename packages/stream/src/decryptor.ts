@@ -179,9 +179,9 @@ export class EnvelopeDecryptor {
    */
   end(): Uint8Array[] {
     this.#check();
+    if (this.#state === 'locked' || this.#state === 'unlocking') throw new StateError('end() before the data key was unlocked');
     try {
       if (this.#state === 'header') throw this.#collector!.truncated();
-      if (this.#state !== 'payload') throw new StateError('end() before the data key was unlocked');
       const last = this.#opener!.end();
       this.#state = 'done';
       return [last];

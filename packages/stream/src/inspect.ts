@@ -7,7 +7,7 @@ import { ENVELOPE_VERSION, PRELUDE_LENGTH, payloadPlaintextLength, readPrelude }
 import type { EncryptionContext, SuiteName } from '@dek/core';
 import { HeaderCollector, parseHeaderBytes } from './header-collector.js';
 import type { CollectedHeader } from './header-collector.js';
-import { readExactly, toPositionalReader } from './positional.js';
+import { isPositionalSource, readExactly, toPositionalReader } from './positional.js';
 import type { PositionalSource } from './positional.js';
 
 /** One header slot as data (the blob's length, not its bytes). */
@@ -80,7 +80,7 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array> {
  * data. Makes no KMS call and does not verify the header MAC: the result says `authenticated: false`.
  */
 export async function inspect(source: InspectSource): Promise<EnvelopeInfo> {
-  if (!(source instanceof Uint8Array) && isAsyncIterable(source)) {
+  if (!isPositionalSource(source) && isAsyncIterable(source)) {
     const collector = new HeaderCollector();
     for await (const chunk of source) {
       const done = collector.push(chunk);

@@ -55,6 +55,12 @@ function isPositionalReader(value: object): value is PositionalReader {
   return typeof r.size === 'function' && typeof r.read === 'function';
 }
 
+/** Whether `value` is a {@link PositionalSource}. */
+export function isPositionalSource(value: unknown): value is PositionalSource {
+  if (value instanceof Uint8Array) return true;
+  return typeof value === 'object' && value !== null && (isFileHandle(value) || isPositionalReader(value));
+}
+
 /** Turns any {@link PositionalSource} into a reader; ArgumentError `source` otherwise. */
 export function toPositionalReader(source: PositionalSource): PositionalReader {
   if (source instanceof Uint8Array) return bytesReader(source);

@@ -228,9 +228,9 @@ export class EnvelopeRewrapper {
   /** Ends the input: authenticates the final chunk and returns it. TruncatedError / AuthenticationError otherwise. */
   end(): Uint8Array[] {
     this.#check();
+    if (this.#state === 'locked' || this.#state === 'unlocking') throw new StateError('end() before unlock()');
     try {
       if (this.#state === 'header') throw this.#collector!.truncated();
-      if (this.#state !== 'payload') throw new StateError('end() before unlock()');
       if (this.#payloadHeaderLength < PAYLOAD_HEADER_LENGTH || this.#tailLength < TAG_LENGTH) {
         throw new TruncatedError('the payload ended before its short final chunk', { field: 'payload', chunkIndex: this.#fullChunks });
       }

@@ -23,7 +23,9 @@ export interface WebStreamOptions {
 const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
 
 function strategies(options: WebStreamOptions): [QueuingStrategy<Uint8Array>, QueuingStrategy<Uint8Array>] {
-  const size = (chunk: Uint8Array): number => chunk.byteLength;
+  // Anything but bytes counts as 1 so that it reaches transform(), which rejects it with ArgumentError
+  // (a size() failure would error the writable side only and leave the readable side hanging).
+  const size = (chunk: unknown): number => (chunk instanceof Uint8Array ? chunk.byteLength : 1);
   return [
     { highWaterMark: options.writableHighWaterMark ?? DEFAULT_HIGH_WATER_MARK, size },
     { highWaterMark: options.readableHighWaterMark ?? DEFAULT_HIGH_WATER_MARK, size },

@@ -7,7 +7,7 @@
 import type { AliasEntry, KeyAdministration, KeyMetadata, KeySpec, KeyVersion } from '@dek/kms-adapter';
 import type { Context } from '../context.js';
 import { CliError, EXIT, usageError } from '../errors.js';
-import { withKms } from '../kms.js';
+import { requireAdmin, withKms } from '../kms.js';
 import { parseKeyRef, parseRotation } from '../options.js';
 import { printJson, printTable } from '../print.js';
 
@@ -87,7 +87,8 @@ export async function runKeyCreate(context: Context, flags: KeyCreateFlags): Pro
   if (flags.alias !== undefined && !/^alias\/[a-zA-Z0-9:/_-]{1,255}$/.test(flags.alias)) {
     throw usageError(`--alias '${flags.alias}' is not an alias name`, 'an alias is alias/ followed by letters, digits, and : / _ -, e.g. alias/backup');
   }
-  await withKms(context, { init: 'never' }, async ({ admin }) => {
+  await withKms(context, { init: 'never' }, async (session) => {
+    const admin = requireAdmin(context, session);
     if (flags.alias !== undefined && (await aliasTarget(admin, flags.alias)) !== undefined) {
       throw new CliError('DEK_USAGE', `alias '${flags.alias}' already exists`, { exitCode: EXIT.USAGE, hint: "pick another alias, or see which key has it with 'dek key list'" });
     }
@@ -116,7 +117,8 @@ async function aliasTarget(admin: KeyAdministration, alias: string): Promise<str
 
 /** `dek key list`: every key with state, spec, primary version, rotation and aliases. */
 export async function runKeyList(context: Context, flags: { json?: boolean }): Promise<void> {
-  await withKms(context, { init: 'never' }, async ({ admin }) => {
+  await withKms(context, { init: 'never' }, async (session) => {
+    const admin = requireAdmin(context, session);
     const keys = await allPages(async (pageNumber) => {
       const r = await admin.listKeys({ pageNumber, pageSize: 100 });
       return { totalCount: r.totalCount, items: r.keys };
@@ -141,7 +143,8 @@ export async function runKeyList(context: Context, flags: { json?: boolean }): P
 /** `dek key describe <key>`. */
 export async function runKeyDescribe(context: Context, ref: string, flags: { json?: boolean }): Promise<void> {
   const keyRef = parseKeyRef(ref, 'key');
-  await withKms(context, { init: 'never' }, async ({ admin }) => {
+  await withKms(context, { init: 'never' }, async (session) => {
+    const admin = requireAdmin(context, session);
     const { keyMetadata } = await admin.describeKey({ keyId: keyRef });
     const [aliases, versions] = [await aliasesOf(admin, keyMetadata.keyId), await versionsOf(admin, keyMetadata.keyId)];
     if (flags.json) printJson({ ...keyMetadata, aliases, versions });
@@ -152,7 +155,8 @@ export async function runKeyDescribe(context: Context, ref: string, flags: { jso
 /** `dek key rotate <key>`: a new primary version. */
 export async function runKeyRotate(context: Context, ref: string): Promise<void> {
   const keyRef = parseKeyRef(ref, 'key');
-  await withKms(context, { init: 'never' }, async ({ admin }) => {
+  await withKms(context, { init: 'never' }, async (session) => {
+    const admin = requireAdmin(context, session);
     const { keyMetadata } = await admin.describeKey({ keyId: keyRef });
     const { keyVersion } = await admin.createKeyVersion({ keyId: keyMetadata.keyId });
     process.stdout.write(`${keyMetadata.keyId}: new primary version ${keyVersion.keyVersionId}\n`);
@@ -162,7 +166,8 @@ export async function runKeyRotate(context: Context, ref: string): Promise<void>
 /** `dek key enable|disable <key>`. */
 export async function runKeySetEnabled(context: Context, ref: string, enabled: boolean): Promise<void> {
   const keyRef = parseKeyRef(ref, 'key');
-  await withKms(context, { init: 'never' }, async ({ admin }) => {
+  await withKms(context, { init: 'never' }, async (session) => {
+    const admin = requireAdmin(context, session);
     const { keyMetadata } = await admin.describeKey({ keyId: keyRef });
     if (enabled) await admin.enableKey({ keyId: keyMetadata.keyId });
     else await admin.disableKey({ keyId: keyMetadata.keyId });

@@ -48,8 +48,9 @@ function ownKeys(info: EnvelopeInfo, session: KmsSession): string[] {
   });
 }
 
-/** Whether every slot already uses its key's primary version. */
+/** Whether every slot already uses its key's primary version (false when that cannot be known). */
 async function atPrimaryVersions(info: EnvelopeInfo, session: KmsSession): Promise<boolean> {
+  if (session.admin === undefined) return false;
   for (const slot of info.slots) {
     const { keyMetadata } = await session.admin.describeKey({ keyId: slot.keyId });
     if (slot.keyVersionId !== keyMetadata.primaryKeyVersion) return false;
@@ -78,7 +79,6 @@ export async function runRewrap(context: Context, file: string, flags: RewrapFla
       note(context, `${file}: every slot already uses its key's primary version; nothing changed`);
       return;
     }
-    const input = await openInput(file, 'dek file');
     const output = await openOutput(target, {
       force: flags.force === true,
       inPlace,
@@ -86,8 +86,9 @@ export async function runRewrap(context: Context, file: string, flags: RewrapFla
       refuseTerminal: true,
       ...(mode !== undefined ? { mode } : {}),
     });
-    const progress = createProgress({ label: 'rewrap', total: input.size, quiet: context.quiet });
+    const progress = createProgress({ label: 'rewrap', total: info.payloadLength === undefined ? undefined : info.headerLength + info.payloadLength, quiet: context.quiet });
     try {
+      const input = await openInput(file, 'dek file');
       const transform = rewrapStream({ kms: session.kms, to: keys.map((keyId) => ({ keyId })), highWaterMark: STREAM_BUFFER_SIZE });
       await pipeline(input.stream, progress.meter, transform, output.stream);
       const result = transform.result;

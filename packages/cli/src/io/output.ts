@@ -8,7 +8,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { link, lstat, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { chmod, link, lstat, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { CliError, EXIT } from '../errors.js';
@@ -24,7 +24,7 @@ export interface Output {
   readonly path: string | undefined;
   /** Whether this is stdout. */
   readonly isStdout: boolean;
-  /** Makes the output durable and moves it into place. */
+  /** Moves the finished (fsynced and closed) output into place; call after the pipeline resolved. */
   commit(): Promise<void>;
   /** Discards everything written (removes the temporary file). Never throws. */
   abort(): Promise<void>;
@@ -97,13 +97,18 @@ export async function openOutput(path: string | undefined, options: OutputOption
   }
   trackTemporaryFile(temporary);
   let done = false;
-  const stream = handle.createWriteStream({ highWaterMark: STREAM_BUFFER_SIZE, autoClose: false });
+  // flush: fsync before the stream closes its file handle; pipeline() resolves after that close.
+  const stream = handle.createWriteStream({ highWaterMark: STREAM_BUFFER_SIZE, flush: true });
 
   const abort = async (): Promise<void> => {
     if (done) return;
     done = true;
-    stream.destroy();
-    await handle.close().catch(() => undefined);
+    if (!stream.closed) {
+      await new Promise<void>((resolveClose) => {
+        stream.once('close', () => resolveClose());
+        stream.destroy();
+      });
+    }
     await unlink(temporary).catch(() => undefined);
     untrackTemporaryFile(temporary);
   };
@@ -111,9 +116,8 @@ export async function openOutput(path: string | undefined, options: OutputOption
   const commit = async (): Promise<void> => {
     if (done) throw new Error('output already finished');
     try {
-      if (options.mode !== undefined) await handle.chmod(options.mode);
-      await handle.sync();
-      await handle.close();
+      if (!stream.closed || stream.errored) throw new Error('output stream not finished');
+      if (options.mode !== undefined) await chmod(temporary, options.mode);
       await moveIntoPlace(temporary, target, options.force || options.inPlace === true);
       done = true;
       untrackTemporaryFile(temporary);

@@ -3,7 +3,7 @@
  * runs the workspace build (`tsc -b packages/cli`) when dist is missing or older than any source,
  * under a lock so parallel test files build once.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -81,16 +81,33 @@ export interface DekOptions {
   readonly cwd?: string;
 }
 
-/** Runs `node dist/bin.js ...args`. stdin, stdout and stderr are pipes (never a terminal). */
-export function dek(args: readonly string[], options: DekOptions = {}): Promise<DekResult> {
+function childEnv(options: DekOptions): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && !key.startsWith('DEK_')) env[key] = value;
   }
   if (options.home !== undefined) env['DEK_HOME'] = options.home;
-  Object.assign(env, options.env);
+  return Object.assign(env, options.env);
+}
+
+/** Starts `node dist/bin.js ...args` with piped stdio and leaves it running. */
+export function startDek(args: readonly string[], options: DekOptions = {}): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: childEnv(options), stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** Polls `check` every 20 ms until it returns true (fails after 10 s). */
+export async function waitFor(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolveTimer) => setTimeout(resolveTimer, 20));
+  }
+}
+
+/** Runs `node dist/bin.js ...args`. stdin, stdout and stderr are pipes (never a terminal). */
+export function dek(args: readonly string[], options: DekOptions = {}): Promise<DekResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = startDek(args, options);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));

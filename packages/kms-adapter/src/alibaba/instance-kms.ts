@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { zeroize } from '@dek/core';
+import { ArgumentError, zeroize } from '@dek/core';
 import { KmsServiceError } from '../errors.js';
 import type {
   AdvanceDecryptRequest,
@@ -81,7 +81,7 @@ const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 function endpointUrl(endpoint: string): URL {
   const url = new URL(/^[a-z]+:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new RangeError(`endpoint must be https:// (or http:// for loopback tests), got ${url.protocol}`);
+    throw new ArgumentError(`endpoint must be https:// (or http:// for loopback tests), got ${url.protocol}`, { field: 'endpoint' });
   }
   return new URL('/', url);
 }
@@ -121,7 +121,7 @@ export class AlibabaInstanceKms implements KeyManagementService {
   constructor(options: AlibabaInstanceKmsOptions) {
     this.#url = endpointUrl(options.endpoint);
     if ((options.clientKey === undefined) === (options.clientKeyFile === undefined)) {
-      throw new RangeError('give exactly one of clientKey and clientKeyFile');
+      throw new ArgumentError('give exactly one of clientKey and clientKeyFile', { field: 'clientKey' });
     }
     const keyText = options.clientKeyFile === undefined ? options.clientKey! : readFileSync(options.clientKeyFile, 'utf8');
     const content = typeof keyText === 'string' ? parseClientKeyJson(keyText) : keyText;
@@ -139,7 +139,7 @@ export class AlibabaInstanceKms implements KeyManagementService {
           });
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     if (!Number.isSafeInteger(this.#timeoutMs) || this.#timeoutMs < 1) {
-      throw new RangeError(`timeoutMs must be a positive integer, got ${String(options.timeoutMs)}`);
+      throw new ArgumentError(`timeoutMs must be a positive integer, got ${String(options.timeoutMs)}`, { field: 'timeoutMs' });
     }
     this.#retry = retryPolicy(options.retry);
     this.#userAgent = options.userAgent ?? 'dek-kms-adapter (alibaba-kms)';

@@ -66,7 +66,7 @@ export interface AlibabaOpenApiKmsOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-type KmsClientClass = typeof $Kms.default;
+type KmsClientClass = typeof $Kms.default.default;
 type KmsClient = InstanceType<KmsClientClass>;
 type RuntimeOptions = $Util.RuntimeOptions;
 

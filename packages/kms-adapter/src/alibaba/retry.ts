@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { randomBytes } from '@dek/core';
+import { ArgumentError, randomBytes } from '@dek/core';
 import { KmsServiceError } from '../errors.js';
 
 /** How often and how patiently a client retries a failed call. */
@@ -38,7 +38,7 @@ export function isRetryableKmsError(error: unknown): boolean {
 
 function checkPositiveInteger(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
+    throw new ArgumentError(`${name} must be a positive integer, got ${String(value)}`, { field: name });
   }
   return value;
 }

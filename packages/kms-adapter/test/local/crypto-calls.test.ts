@@ -158,7 +158,7 @@ describe('LocalKms non-advance calls', () => {
     const { kms, keyId } = await setup();
     const r = await kms.encrypt({ keyId, plaintext: text('secret'), aad: text('a') });
     expect(r.ciphertextBlob).toHaveLength(6 + 16);
-    const ok = await kms.decrypt({ ciphertextBlob: r.ciphertextBlob, keyId: 'alias/none'.replace('alias/none', keyId), iv: r.iv, algorithm: 'AES_GCM', aad: text('a') });
+    const ok = await kms.decrypt({ ciphertextBlob: r.ciphertextBlob, keyId, iv: r.iv, algorithm: 'AES_GCM', aad: text('a') });
     expect(new TextDecoder().decode(ok.plaintext)).toBe('secret');
     const bad = 'The specified parameter "CiphertextBlob" is not valid.';
     await expectKmsError(kms.decrypt({ ciphertextBlob: r.ciphertextBlob, keyId, iv: r.iv, algorithm: 'AES_GCM', aad: text('b') }), 400, 'InvalidParameter', bad);

@@ -17,8 +17,8 @@ function interopDefault<T>(value: unknown): T {
   return inner as T;
 }
 
-type KmsClass = typeof $Kms.default;
-type OpenApiClass = typeof $OpenApi.default;
+type KmsClass = typeof $Kms.default.default;
+type OpenApiClass = typeof $OpenApi.default.default;
 /** The official KMS client type. */
 export type KmsClient = InstanceType<KmsClass>;
 /** The generic official client type. */

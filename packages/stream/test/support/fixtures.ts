@@ -9,8 +9,8 @@ export const plaintextLength = fc.oneof(
 );
 
 /** How input writes are cut: one byte at a time (small inputs only), odd sizes, or large writes. */
-export const writeSizes = (length: number): fc.Arbitrary<number[]> =>
-  fc.oneof(
+export const writeSizes = (length: number): fc.Arbitrary<readonly number[]> =>
+  fc.oneof<fc.Arbitrary<readonly number[]>[]>(
     length <= 20000 ? fc.constant([1]) : fc.constant([7919]),
     fc.array(fc.integer({ min: 1, max: 40000 }), { minLength: 1, maxLength: 8 }),
     fc.array(fc.constantFrom(1, 3, 16383, 16384, 16385, 16400, 65536), { minLength: 1, maxLength: 5 }),
