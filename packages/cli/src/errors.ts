@@ -36,6 +36,8 @@ export type CliErrorCode =
   | 'DEK_UNAVAILABLE'
   /** Refusing to write binary data to a terminal. */
   | 'DEK_TERMINAL'
+  /** The file's encryption context lacks a pair that `dek decrypt -c` requires (exit 1). */
+  | 'DEK_CONTEXT'
   /** An input or output file could not be opened or written. */
   | 'DEK_IO';
 

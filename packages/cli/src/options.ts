@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { usageError } from './errors.js';
+import { CliError, EXIT, usageError } from './errors.js';
 
 /** Collects a repeatable option's values (commander `argParser` accumulator). */
 export function collect(value: string, previous: string[] | undefined): string[] {
@@ -22,6 +22,22 @@ export function parseContext(pairs: readonly string[] | undefined): Record<strin
     context[key] = pair.slice(eq + 1);
   }
   return { ...context };
+}
+
+/**
+ * Checks that `actual` (a file's encryption context) holds every pair of `required`; throws
+ * `DEK_CONTEXT` (exit 1) naming the first missing or different key otherwise.
+ */
+export function requireContext(actual: Readonly<Record<string, string>>, required: Readonly<Record<string, string>>): void {
+  for (const [key, value] of Object.entries(required)) {
+    if (!Object.hasOwn(actual, key) || actual[key] !== value) {
+      const found = Object.hasOwn(actual, key) ? 'a different value' : 'no such key';
+      throw new CliError('DEK_CONTEXT', `the file's encryption context has ${found} for '${key}' (required by -c ${key}=...)`, {
+        exitCode: EXIT.FAILURE,
+        hint: "see the file's context with 'dek inspect <file>'; nothing was decrypted",
+      });
+    }
+  }
 }
 
 /** A byte range of the plaintext: `start` inclusive, `end` exclusive (undefined: to the end). */

@@ -151,9 +151,15 @@ export function buildProgram(): Command {
     .option('-o, --output <file>', "output file, or '-' for stdout (default stdout)")
     .option('-f, --force', 'replace an existing output file')
     .option('--range <start-end>', 'only these plaintext bytes (inclusive offsets, e.g. 0-1023, or 4096-); needs a file input')
+    .option('-c, --context <key=value>', "require this pair in the file's encryption context (repeatable); checked before any plaintext", collect)
     .addHelpText(
       'after',
-      examples('dek decrypt -o notes.txt notes.txt.dek', 'dek decrypt < dir.tar.dek | tar x', 'dek decrypt --range 0-1023 video.mp4.dek > head.bin'),
+      examples(
+        'dek decrypt -o notes.txt notes.txt.dek',
+        'dek decrypt < dir.tar.dek | tar x',
+        'dek decrypt -c purpose=backup -o db.dump db.dump.dek',
+        'dek decrypt --range 0-1023 video.mp4.dek > head.bin',
+      ),
     )
     .action(async (input: string | undefined, options: DecryptFlags, command: Command) => (await commands.decrypt()).runDecrypt(contextOf(command), input, options));
 

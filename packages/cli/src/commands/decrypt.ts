@@ -11,10 +11,10 @@ import { decryptStream } from '@dek/stream';
 import type { Context } from '../context.js';
 import { usageError } from '../errors.js';
 import { isStdio, openInput, STREAM_BUFFER_SIZE } from '../io/input.js';
-import { checkOutput, openOutput } from '../io/output.js';
+import { checkOutput, openOutput, PLAINTEXT_MODE } from '../io/output.js';
 import { terminalTextGuard } from '../io/terminal.js';
 import { withKms } from '../kms.js';
-import { parseRange } from '../options.js';
+import { parseContext, parseRange, requireContext } from '../options.js';
 import { createProgress } from '../progress.js';
 import { decryptRange } from './range.js';
 
@@ -23,20 +23,20 @@ export interface DecryptFlags {
   readonly output?: string;
   readonly force?: boolean;
   readonly range?: string;
+  /** Context pairs the file must carry (`-c key=value`). */
+  readonly context?: string[];
 }
-
-/** Permission bits of decrypted files: readable by the owner only. */
-export const PLAINTEXT_MODE = 0o600;
 
 /** Runs `dek decrypt [in]`. */
 export async function runDecrypt(context: Context, inputPath: string | undefined, flags: DecryptFlags): Promise<void> {
   const range = flags.range === undefined ? undefined : parseRange(flags.range);
+  const required = parseContext(flags.context);
   if (range !== undefined && isStdio(inputPath)) {
     throw usageError('--range needs a file input (random access), not stdin', 'pass the encrypted file as an argument: dek decrypt --range 0-1023 file.dek');
   }
   await checkOutput(flags.output, { force: flags.force === true });
   if (range !== undefined) {
-    await decryptRange(context, inputPath as string, range, flags);
+    await decryptRange(context, inputPath as string, range, required, flags);
     return;
   }
   const input = await openInput(inputPath, 'ciphertext');
@@ -45,7 +45,7 @@ export async function runDecrypt(context: Context, inputPath: string | undefined
     const progress = createProgress({ label: 'decrypt', total: input.size, quiet: context.quiet });
     const guard: Transform[] = output.isStdout && process.stdout.isTTY ? [terminalTextGuard()] : [];
     try {
-      await pipeline([input.stream, progress.meter, decryptStream({ kms, highWaterMark: STREAM_BUFFER_SIZE }), ...guard, output.stream]);
+      await pipeline([input.stream, progress.meter, decryptStream({ kms, highWaterMark: STREAM_BUFFER_SIZE, onHeader: (header) => requireContext(header.context, required) }), ...guard, output.stream]);
       await output.commit();
     } catch (error) {
       await output.abort();

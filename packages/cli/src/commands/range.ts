@@ -10,23 +10,24 @@ import { openEnvelope } from '@dek/stream';
 import type { Context } from '../context.js';
 import { CliError, EXIT } from '../errors.js';
 import { openFile } from '../io/input.js';
-import { openOutput } from '../io/output.js';
+import { openOutput, PLAINTEXT_MODE } from '../io/output.js';
 import { terminalTextGuard } from '../io/terminal.js';
 import { withKms } from '../kms.js';
-import type { ByteRange } from '../options.js';
+import { requireContext, type ByteRange } from '../options.js';
 import { createProgress } from '../progress.js';
 import type { DecryptFlags } from './decrypt.js';
 
 /** Plaintext bytes decrypted per read: 16 MiB (a whole number of 16 KiB chunks). */
 const PIECE = 16 << 20;
 
-/** Decrypts `range` of the plaintext of `path` to the output of `flags`. */
-export async function decryptRange(context: Context, path: string, range: ByteRange, flags: DecryptFlags): Promise<void> {
+/** Decrypts `range` of the plaintext of `path` to the output of `flags`, once the header's context holds `required`. */
+export async function decryptRange(context: Context, path: string, range: ByteRange, required: Readonly<Record<string, string>>, flags: DecryptFlags): Promise<void> {
   const handle = await openFile(path);
   try {
     await withKms(context, { init: 'never' }, async ({ kms }) => {
       const reader = await openEnvelope(handle, { kms });
       try {
+        requireContext(reader.header.context, required);
         if (range.start > reader.size) {
           throw new CliError('DEK_USAGE', `--range starts at ${range.start}, beyond the end of the plaintext (${reader.size} bytes)`, {
             exitCode: EXIT.USAGE,
@@ -34,7 +35,7 @@ export async function decryptRange(context: Context, path: string, range: ByteRa
           });
         }
         const end = Math.min(range.end ?? reader.size, reader.size);
-        const output = await openOutput(flags.output, { force: flags.force === true, what: 'plaintext', refuseTerminal: false, mode: 0o600 });
+        const output = await openOutput(flags.output, { force: flags.force === true, what: 'plaintext', refuseTerminal: false, mode: PLAINTEXT_MODE });
         const progress = createProgress({ label: 'decrypt', total: end - range.start, quiet: context.quiet });
         const pieces = async function* (): AsyncGenerator<Uint8Array> {
           for (let at = range.start; at < end; at += PIECE) yield await reader.read(at, Math.min(at + PIECE, end));

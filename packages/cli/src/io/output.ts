@@ -16,6 +16,9 @@ import { isStdio, STREAM_BUFFER_SIZE } from './input.js';
 import { ioError } from './io-error.js';
 import { trackTemporaryFile, untrackTemporaryFile } from './cleanup.js';
 
+/** Permission bits of decrypted files: readable and writable by the owner only. */
+export const PLAINTEXT_MODE = 0o600;
+
 /** An output being written. Call exactly one of `commit` (after the pipeline succeeded) or `abort`. */
 export interface Output {
   /** Where to write. */

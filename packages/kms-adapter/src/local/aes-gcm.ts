@@ -28,7 +28,6 @@ export function gcmSeal(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, 
   out.set(head, 0);
   out.set(tail, head.length);
   out.set(cipher.getAuthTag(), head.length + tail.length);
-  head.fill(0);
   return out;
 }
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { withRequestId, ioFault } from './faults.js';
 import { FileKeyStore } from './file-key-store.js';
@@ -73,8 +73,9 @@ export interface InitLocalKmsResult {
 /**
  * Makes a LocalKms home, idempotently: creates the directory (0700), a master key file (0600)
  * unless `DEK_MASTER_KEY` is set, and a keystore holding one `Aliyun_AES_256` key with alias
- * `alias/default`. Whatever already exists is left exactly as it is (an existing keystore is
- * only opened, which checks the master key).
+ * `alias/default`. Whatever already exists is left exactly as it is: an existing keystore is
+ * only opened (which checks the master key), and no master key is ever made for an existing
+ * keystore (that key could not open it: `Keystore.MasterKeyMissing` instead).
  */
 export async function initLocalKms(home: string, options: Omit<LocalKmsHomeOptions, 'home'> = {}): Promise<InitLocalKmsResult> {
   const { keystorePath, masterKeyPath } = localKmsPaths(home);
@@ -84,29 +85,49 @@ export async function initLocalKms(home: string, options: Omit<LocalKmsHomeOptio
       throw ioFault('create directory', home, error);
     }),
   );
+  const keystoreExists = await withRequestId(() => exists(keystorePath));
   const usesEnv = (env[MASTER_KEY_ENV] ?? '').trim() !== '';
-  const createdMasterKey = usesEnv ? false : await createMasterKeyFile(masterKeyPath);
+  const createdMasterKey = !keystoreExists && !usesEnv && (await createMasterKeyFile(masterKeyPath));
   const masterKey = await loadMasterKey({ env, masterKeyFile: masterKeyPath });
-  let createdKeystore = false;
   try {
-    const now = (options.now ?? (() => new Date()))().getTime();
-    const spec = localKeySpec(DEFAULT_KEY_SPEC)!;
-    await FileKeyStore.create(keystorePath, masterKey, {
-      ...options,
-      initialize: (state) => {
-        const key = addKey(state, { keySpec: DEFAULT_KEY_SPEC, spec, keyUsage: spec.defaultUsage, description: 'dek default key', rotationInterval: undefined }, now);
-        state.aliases.set(DEFAULT_KEY_ALIAS, key.keyId);
-      },
-    });
-    createdKeystore = true;
-  } catch (error) {
-    if (!(error instanceof KeystoreError && error.code === 'Keystore.AlreadyExists')) throw error;
-  }
-  try {
+    const createdKeystore = !keystoreExists && (await createDefaultKeystore(keystorePath, masterKey, options));
     const store = await FileKeyStore.open(keystorePath, masterKey, options);
     const defaultKeyId = (await store.read()).aliases.get(DEFAULT_KEY_ALIAS);
     return { keystorePath, masterKeyPath, createdMasterKey, createdKeystore, defaultKeyId };
   } finally {
     masterKey.fill(0);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw ioFault('stat', path, error);
+  }
+}
+
+/** Writes a keystore with the default key; false when another process made one first. */
+async function createDefaultKeystore(path: string, masterKey: Uint8Array, options: Omit<LocalKmsHomeOptions, 'home'>): Promise<boolean> {
+  const now = (options.now ?? (() => new Date()))().getTime();
+  const spec = localKeySpec(DEFAULT_KEY_SPEC)!;
+  try {
+    await FileKeyStore.create(path, masterKey, {
+      ...options,
+      initialize: (state) => {
+        const key = addKey(
+          state,
+          { keySpec: DEFAULT_KEY_SPEC, spec, keyUsage: spec.defaultUsage, description: 'dek default key', rotationInterval: undefined },
+          now,
+        );
+        state.aliases.set(DEFAULT_KEY_ALIAS, key.keyId);
+      },
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof KeystoreError && error.code === 'Keystore.AlreadyExists') return false;
+    throw error;
   }
 }

@@ -15,6 +15,7 @@
 import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { constantTimeEqual } from '@dek/core';
 import { GCM_IV_LENGTH, gcmOpen, gcmSeal } from './aes-gcm.js';
+import { keystoreFault } from './faults.js';
 
 /** Length of the master key. */
 export const MASTER_KEY_LENGTH = 32;
@@ -34,7 +35,9 @@ function subkey(masterKey: Uint8Array, label: string): Uint8Array {
 
 /** Derives the subkeys of `masterKey` (32 bytes). */
 export function deriveKeystoreKeys(masterKey: Uint8Array): KeystoreKeys {
-  if (masterKey.length !== MASTER_KEY_LENGTH) throw new RangeError(`master key must be ${MASTER_KEY_LENGTH} bytes`);
+  if (!(masterKey instanceof Uint8Array) || masterKey.length !== MASTER_KEY_LENGTH) {
+    throw keystoreFault('Keystore.InvalidMasterKey', `The master key must be ${MASTER_KEY_LENGTH} bytes.`);
+  }
   return { check: subkey(masterKey, 'check key'), mac: subkey(masterKey, 'mac key'), material: subkey(masterKey, 'material key') };
 }
 

@@ -71,7 +71,7 @@ import type { LocalKeySpec } from './key-spec.js';
 import type { KeyStore, KeystoreSnapshot } from './key-store.js';
 import { addKey, applyDueWork, hasDueWork, rotateKey } from './lifecycle.js';
 import { MemoryKeyStore } from './memory-key-store.js';
-import { aliasArn, keyMetadata, keyVersion } from './metadata.js';
+import { aliasArn, keyArn, keyMetadata, keyVersion } from './metadata.js';
 import type { ArnScope } from './metadata.js';
 import {
   algorithm,
@@ -377,7 +377,7 @@ export class LocalKms implements KeyManagementService, KeyAdministration {
       const p = params(request);
       const all = [...(await this.#snapshot(now)).keys.values()];
       const { items, ...paging } = page(p, all);
-      return { requestId, ...paging, keys: items.map((k) => ({ keyId: k.keyId, keyArn: keyMetadata(this.#scope, k).arn })) };
+      return { requestId, ...paging, keys: items.map((k) => ({ keyId: k.keyId, keyArn: keyArn(this.#scope, k.keyId) })) };
     });
   }
 

@@ -130,6 +130,7 @@ describe('FileKeyStore', () => {
     await writeJson(path, { ...json, version: 2 });
     await expectKmsError(FileKeyStore.open(path, masterKey), 500, 'Keystore.UnsupportedVersion');
     await expectKmsError(FileKeyStore.open(join(root, 'missing.json'), masterKey), 404, 'Keystore.NotFound');
+    await expectKmsError(FileKeyStore.open(path, masterKey.subarray(0, 16)), 400, 'Keystore.InvalidMasterKey');
     await writeFile(path, original);
     await expectKmsError(FileKeyStore.create(path, masterKey), 409, 'Keystore.AlreadyExists');
   });

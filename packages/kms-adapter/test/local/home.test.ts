@@ -80,4 +80,13 @@ describe('initLocalKms / openLocalKms', () => {
     await rm(keystorePath);
     await expectKmsError(openLocalKms({ home, env: {} }), 404, 'Keystore.NotFound');
   });
+
+  test('init never makes a master key for an existing keystore (it could not open it)', async () => {
+    const home = newHome();
+    await initLocalKms(home, { env: {} });
+    const { masterKeyPath } = localKmsPaths(home);
+    await rm(masterKeyPath);
+    await expectKmsError(initLocalKms(home, { env: {} }), 400, 'Keystore.MasterKeyMissing');
+    await expect(stat(masterKeyPath)).rejects.toThrow(/ENOENT/);
+  });
 });
