@@ -61,9 +61,15 @@ export function parseRange(text: string): ByteRange {
   return { start, end };
 }
 
-/** Checks `--rotate` (`<n>d`, `<n>h`, ...; the KMS enforces 7..365 days) and returns it as given. */
+const SECONDS_PER_UNIT: Readonly<Record<string, number>> = { d: 86_400, h: 3_600, m: 60, s: 1 };
+
+/** Checks `--rotate` (`<n>d`, `<n>h`, `<n>m` or `<n>s`, between 7 and 365 days) and returns it as given. */
 export function parseRotation(text: string): string {
-  if (!/^[1-9]\d*[dhms]$/.test(text)) throw usageError(`--rotate '${text}' is not a period like 30d`, 'write the rotation period as days, e.g. --rotate 30d (7d to 365d)');
+  const match = /^([1-9]\d{0,9})([dhms])$/.exec(text);
+  const seconds = match ? Number(match[1]) * (SECONDS_PER_UNIT[match[2] as string] ?? 0) : 0;
+  if (seconds < 7 * 86_400 || seconds > 365 * 86_400) {
+    throw usageError(`--rotate '${text}' is not a period from 7d to 365d`, 'write the rotation period in days, e.g. --rotate 30d (7d to 365d)');
+  }
   return text;
 }
 

@@ -88,7 +88,7 @@ export function buildProgram(): Command {
     .command('create')
     .description('create a key (its first version becomes primary)')
     .option('--alias <alias>', 'give the key an alias, e.g. alias/backup')
-    .option('--spec <spec>', 'key spec', 'Aliyun_AES_256')
+    .addOption(new Option('--spec <spec>', 'key spec (symmetric: what envelopes need)').choices(['Aliyun_AES_256', 'Aliyun_AES_128']).default('Aliyun_AES_256'))
     .option('--rotate <period>', 'rotate automatically every period, e.g. 30d (7d..365d)')
     .option('--description <text>', 'a description')
     .option('--json', 'print the key metadata as JSON')

@@ -21,7 +21,7 @@ const DEK_HINTS: Readonly<Record<string, string>> = {
   DEK_TRUNCATED: 'the file is incomplete (an interrupted copy or download?)',
   DEK_TRAILING_DATA: 'extra bytes follow the end of the message (two files joined, or a damaged copy)',
   DEK_FORMAT: 'this is not a dek file, or it is damaged',
-  DEK_KMS: "no key slot could be unwrapped: check the key is enabled ('dek key describe <key>') and that DEK_HOME / --kms point at the keystore that encrypted it",
+  DEK_KMS: "check that the key exists and is enabled ('dek key describe <key>') and that DEK_HOME / --kms point at the right keystore",
 };
 
 const KMS_HINTS: Readonly<Record<string, string>> = {

@@ -56,8 +56,8 @@ afterAll(() => {
 });
 
 describe('round trips', () => {
-  it('file to file; the plaintext file is 0600', async () => {
-    const r = await dek(['decrypt', '-o', at('plain.out'), at('plain.bin.dek')], { home });
+  it('file to file (with the required context); the plaintext file is 0600', async () => {
+    const r = await dek(['decrypt', '-c', 'purpose=test', '-o', at('plain.out'), at('plain.bin.dek')], { home });
     expect(r.code).toBe(0);
     expect(readFileSync(at('plain.out')).equals(plain)).toBe(true);
     expect(statSync(at('plain.out')).mode & 0o777).toBe(0o600);
@@ -121,6 +121,14 @@ describe('refusals exit 1, print the typed code, and leave no output behind', ()
     expect(r.stderr).toMatch(/^dek: DEK_AUTH: /);
     expect(r.stderr).toContain('dek: hint:');
     expect(existsSync(at('tampered.out'))).toBe(false);
+    expect(temporaryFiles()).toEqual([]);
+  });
+
+  it('a context that decrypt -c does not find: DEK_CONTEXT, nothing written', async () => {
+    const r = await dek(['decrypt', '-c', 'purpose=other', '-o', at('context.out'), at('plain.bin.dek')], { home });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^dek: DEK_CONTEXT: the file's encryption context has a different value for 'purpose'/);
+    expect(existsSync(at('context.out'))).toBe(false);
     expect(temporaryFiles()).toEqual([]);
   });
 

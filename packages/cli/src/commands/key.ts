@@ -20,8 +20,6 @@ export interface KeyCreateFlags {
   readonly json?: boolean;
 }
 
-const SPECS: readonly string[] = ['Aliyun_AES_256', 'Aliyun_AES_128', 'Aliyun_AES_192', 'Aliyun_SM4', 'RSA_2048', 'RSA_3072', 'EC_P256', 'EC_P256K', 'EC_SM2'];
-
 /** Every page of a paged list call. */
 async function allPages<T>(fetch: (pageNumber: number) => Promise<{ totalCount: number; items: readonly T[] }>): Promise<T[]> {
   const items: T[] = [];
@@ -82,7 +80,6 @@ function describeLines(meta: KeyMetadata, aliases: readonly string[], versions: 
 
 /** `dek key create`: a key, optionally with an alias and a rotation policy. */
 export async function runKeyCreate(context: Context, flags: KeyCreateFlags): Promise<void> {
-  if (!SPECS.includes(flags.spec)) throw usageError(`--spec '${flags.spec}' is not a key spec`, `use one of: ${SPECS.join(', ')}`);
   const rotate = flags.rotate === undefined ? undefined : parseRotation(flags.rotate);
   if (flags.alias !== undefined && !/^alias\/[a-zA-Z0-9:/_-]{1,255}$/.test(flags.alias)) {
     throw usageError(`--alias '${flags.alias}' is not an alias name`, 'an alias is alias/ followed by letters, digits, and : / _ -, e.g. alias/backup');

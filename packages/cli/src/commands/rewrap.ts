@@ -71,7 +71,7 @@ export async function runRewrap(context: Context, file: string, flags: RewrapFla
   const info = await readHeader(file);
   // In place: replace the real file (a symlink stays a symlink) and keep its permission bits.
   const target = inPlace ? await realpath(file) : flags.output;
-  const mode = inPlace ? (await stat(file)).mode & 0o7777 : undefined;
+  const mode = inPlace ? (await stat(file)).mode & 0o777 : undefined;
 
   await withKms(context, { init: 'never' }, async (session) => {
     const keys = to ?? ownKeys(info, session);
