@@ -46,7 +46,13 @@ const SYSTEM_HINTS: Readonly<Record<string, string>> = {
 };
 
 /** KMS codes that mean the command cannot run as set up (exit 2), not that data was refused. */
-const KMS_USAGE_CODES: ReadonlySet<string> = new Set(['Keystore.NotFound', 'Keystore.MasterKeyMissing', 'Keystore.InvalidMasterKey', 'AliasAlreadyExists']);
+const KMS_USAGE_CODES: ReadonlySet<string> = new Set([
+  'Keystore.NotFound',
+  'Keystore.MasterKeyMissing',
+  'Keystore.InvalidMasterKey',
+  'AliasAlreadyExists',
+  'Rejected.UnsupportedOperation',
+]);
 
 interface Shaped {
   readonly code?: unknown;
@@ -79,6 +85,15 @@ function slotFailures(details: unknown): string[] {
   });
 }
 
+/** The hint for the KMS code inside a `DEK_KMS` error (its own, or its first slot failure's). */
+function kmsHint(details: unknown): string | undefined {
+  if (!isObject(details)) return undefined;
+  const d = details as { code?: unknown; failures?: unknown };
+  const first: unknown = Array.isArray(d.failures) ? d.failures[0] : undefined;
+  const code = typeof d.code === 'string' ? d.code : isObject(first) ? first.code : undefined;
+  return typeof code === 'string' ? KMS_HINTS[code] : undefined;
+}
+
 /** Builds the report for any thrown value. Set `debug` to append the stack (never secrets: stacks hold no data). */
 export function reportError(error: unknown, debug = false): ErrorReport {
   const lines: string[] = [];
@@ -93,7 +108,7 @@ export function reportError(error: unknown, debug = false): ErrorReport {
     lines.push(`dek: ${code}: ${String(error.message)}${fieldSuffix(error.details)}`);
     lines.push(...slotFailures(error.details));
     exitCode = code === 'DEK_ARGUMENT' ? EXIT.USAGE : EXIT.FAILURE;
-    hint = DEK_HINTS[code];
+    hint = (code === 'DEK_KMS' ? kmsHint(error.details) : undefined) ?? DEK_HINTS[code];
   } else if (isObject(error) && typeof error.code === 'string' && typeof error.httpStatus === 'number') {
     const request = typeof error.requestId === 'string' && error.requestId ? ` (request ${error.requestId})` : '';
     lines.push(`dek: ${error.code}: ${String(error.message)}${request}`);
