@@ -15,6 +15,8 @@ export interface Harness<C> {
   readonly summary: string;
   /** Runs it gets in the short run inside `pnpm test` (each run costs differently). */
   readonly shortRuns: number;
+  /** Gets what {@link Harness.cases} needs (e.g. starts a server); called before it. */
+  prepare?(): Promise<void>;
   /** Cases: valid inputs with mutations applied. */
   cases(): fc.Arbitrary<C>;
   /** Runs the decoder(s) on one case; the finding, or undefined when all is well. Never throws. */
@@ -64,6 +66,7 @@ export interface FuzzResult<C> {
 /** Runs `harness` under fast-check until a failure, the run count, or the time limit. */
 export async function fuzz<C>(harness: Harness<C>, options: FuzzOptions = {}): Promise<FuzzResult<C>> {
   let executions = 0;
+  await harness.prepare?.();
   const property = fc.asyncProperty(harness.cases(), async (c) => {
     executions++;
     const finding = await harness.check(c);

@@ -218,7 +218,7 @@ export function applyMutations(
   other: Uint8Array = base,
   fields: readonly LengthField[] = [],
 ): Uint8Array {
-  let bytes = base.slice();
+  let bytes: Uint8Array = base.slice();
   if (fields.length > 0) {
     for (const m of mutations) if (m.op === 'length') pushLength(bytes, fields[m.field % fields.length]!, m.value);
     const widening = mutations.find((m) => m.op === 'widen');

@@ -31,8 +31,8 @@ const PAYLOAD_LENGTHS = [0, 16, 55, 56, 57, 71, 72, 73, 56 + SEALED - 1, 56 + SE
 
 /** Write sizes: around the header and chunk sizes, odd primes, or all at once. */
 export const splitsArb: fc.Arbitrary<number[]> = fc.oneof(
-  fc.constant([]),
-  fc.array(fc.constantFrom(1, 55, 56, 57, 16399, 16400, 16401, 7919), { minLength: 1, maxLength: 4 }),
+  fc.constant<number[]>([]),
+  fc.array(fc.constantFrom<number>(1, 55, 56, 57, 16399, 16400, 16401, 7919), { minLength: 1, maxLength: 4 }),
   fc.array(fc.integer({ min: 1, max: 40000 }), { minLength: 1, maxLength: 4 }),
 );
 

@@ -129,7 +129,7 @@ export const headerHarness: Harness<HeaderCase> = {
   check,
   toCorpus(c: HeaderCase, finding: Finding): CorpusEntry {
     // A fixture is named by its index; a generated valid header travels as hex.
-    const valid = c.base >= 0 ? {} : { valid: toHex(c.valid) };
+    const valid: Record<string, string> = c.base >= 0 ? {} : { valid: toHex(c.valid) };
     return { format: 'hex', meta: { ...byteCaseMeta('header', c, finding), ...valid }, bytes: c.bytes };
   },
   fromCorpus(entry: CorpusEntry): HeaderCase {

@@ -36,8 +36,9 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.OK;
-      // Help shown because a sub-command is missing (e.g. `dek key`): already on stderr.
-      if (error.code === 'commander.help') return EXIT.USAGE;
+      // Help asked for (`dek help x`: exit code 0), or shown because a sub-command is missing
+      // (`dek key`: on stderr, exit code 1 from commander, a usage error here).
+      if (error.code === 'commander.help') return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
       const message = error.message.replace(/^error: /, '');
       process.stderr.write(`dek: DEK_USAGE: ${message}\ndek: hint: see '${commandPath(program, argv)} --help'\n`);
       return EXIT.USAGE;

@@ -71,6 +71,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--kms <name>', 'KMS to use (env DEK_KMS)').choices(['local', 'alibaba', 'aws']))
     .option('--home <dir>', 'local keystore directory (env DEK_HOME, default ~/.dek)')
     .option('-q, --quiet', 'no progress bar and no notes on stderr')
+    .configureHelp({ showGlobalOptions: true })
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ outputError: () => undefined })

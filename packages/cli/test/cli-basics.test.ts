@@ -36,10 +36,12 @@ describe('help', () => {
     expect(r.stdout.toString()).toMatch(/Examples:\n\s+dek encrypt/);
   });
 
-  it('no arguments: help on stderr, exit 2', async () => {
-    const r = await dek([], { home });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('Usage: dek');
+  it('no arguments, or a command group without its sub-command: help on stderr, exit 2', async () => {
+    const [none, group] = await Promise.all([dek([], { home }), dek(['key'], { home })]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('Usage: dek');
+    expect(group.code).toBe(2);
+    expect(group.stderr).toContain('Usage: dek key');
   });
 });
 
