@@ -12,7 +12,9 @@ const project = (name: string, root: string) => ({
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions } },
+  // vitest hands ssr.resolve.conditions to its workers as `node --conditions`; with 'module'
+  // there, Node loads @aws-sdk/core's bundler-only build and fails to resolve its imports.
+  ssr: { resolve: { conditions: conditions.filter((c) => c !== 'module') } },
   test: {
     reporters: ['default', './test-support/summary-reporter.ts'],
     setupFiles: [new URL('./test-support/fast-check-setup.ts', import.meta.url).pathname],

@@ -23,7 +23,7 @@ import { concatBytes, pseudoRandomBytes } from './bytes.js';
 /** The provider id of {@link FixedKms} (the one LocalKms uses). */
 export const FIXED_KMS_PROVIDER = 'local';
 /** The one key id of {@link FixedKms}. */
-export const FIXED_KEY_ID = 'key-fuzz0fuzz1fuzz2fuzz3';
+export const FIXED_KEY_ID = 'key-fuzz0fuzz1fuzz2fuzz3x';
 /** Its one (primary) version id, 36 characters. */
 export const FIXED_KEY_VERSION_ID = `${FIXED_KEY_ID}-fuzz4fuzz5`;
 

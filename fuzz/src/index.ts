@@ -15,9 +15,9 @@ import { serverInstanceHarness } from './harnesses/server-instance.js';
 import { serverOpenApiHarness } from './harnesses/server-openapi.js';
 import { streamHarness } from './harnesses/stream.js';
 
-export { fuzz, FindingError, type AnyHarness, type FuzzOptions, type FuzzResult, type Harness } from './harness.js';
+export { fuzz, FindingError, type AnyHarness, type FuzzOptions, type FuzzResult, type Harness, type KnownBug } from './harness.js';
 export { CORPUS_DIR, formatEntry, parseEntry, readCorpus, saveEntry, type CorpusEntry, type CorpusFile } from './corpus.js';
-export { HANG_LIMIT_MS, allocationBudget, isTypedError, type Finding, type FindingKind } from './oracle.js';
+export { HANG_LIMIT_MS, allocationBudget, isTypedError, outcomeTally, type Finding, type FindingKind } from './oracle.js';
 export { applyMutations, mutationArb, mutationsArb, INTERESTING_LENGTHS, type LengthField, type Mutation } from './mutate.js';
 export { headerLengthFields, msgpackLengthFields } from './msgpack-fields.js';
 

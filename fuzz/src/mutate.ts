@@ -1,6 +1,7 @@
 /**
- * Mutations of valid inputs, as fast-check arbitraries: bit flips, byte overwrites, insertions,
- * deletions, truncation, appends, copies of a range elsewhere, splices with a second valid input,
+ * Mutations of valid inputs, as fast-check arbitraries: bit flips, byte overwrites (single bytes
+ * and tricky sequences such as overlong UTF-8), insertions, deletions, truncation, appends, copies
+ * of a range elsewhere, splices with a second valid input,
  * resizing to lengths the harness finds interesting, and pushes of the input's length fields to
  * their limits (or re-encoding one in a longer, non-canonical form).
  *
@@ -38,6 +39,7 @@ export type Mutation =
   | { readonly op: 'delete'; readonly at: number; readonly length: number }
   | { readonly op: 'truncate'; readonly at: number }
   | { readonly op: 'append'; readonly bytes: Uint8Array }
+  | { readonly op: 'overwrite'; readonly at: number; readonly bytes: Uint8Array }
   | { readonly op: 'copy'; readonly from: number; readonly to: number; readonly length: number }
   | { readonly op: 'splice'; readonly at: number; readonly from: number }
   | { readonly op: 'resize'; readonly length: number; readonly fill: number }
@@ -51,6 +53,16 @@ export const INTERESTING_LENGTHS: readonly number[] = [
 ];
 
 const position = fc.nat({ max: 0x7fffffff });
+
+/**
+ * Byte sequences that trip decoders when written over an input: non-shortest ("overlong") and
+ * surrogate UTF-8, code points past U+10FFFF, stray continuation and lead bytes, a BOM, the
+ * MessagePack bytes for nil, never-used and 32-bit lengths, and a NUL.
+ */
+export const TRICKY_SEQUENCES: readonly (readonly number[])[] = [
+  [0xc0, 0x80], [0xc1, 0xbf], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xed, 0xbf, 0xbf], [0xf4, 0x90, 0x80, 0x80],
+  [0xf8, 0x88, 0x80, 0x80, 0x80], [0x80], [0xc2], [0xef, 0xbb, 0xbf], [0xc0], [0xc1], [0xdb, 0xff, 0xff, 0xff, 0xff], [0x00],
+];
 const byteArb = fc.oneof(fc.constantFrom(0x00, 0xff, 0x7f, 0x80, 0x01, 0xc1, 0xdf, 0xdb), fc.integer({ min: 0, max: 255 }));
 const smallBytes = fc.uint8Array({ minLength: 1, maxLength: 8 });
 const lengthValue: fc.Arbitrary<LengthValue> = fc.oneof(
@@ -76,6 +88,7 @@ export function mutationArb(options: MutationOptions = {}): fc.Arbitrary<Mutatio
     fc.record({ op: fc.constant('delete' as const), at: position, length: fc.integer({ min: 1, max: 32 }) }),
     fc.record({ op: fc.constant('truncate' as const), at: position }),
     fc.record({ op: fc.constant('append' as const), bytes: fc.oneof(smallBytes, fc.uint8Array({ minLength: 16, maxLength: 64 })) }),
+    fc.record({ op: fc.constant('overwrite' as const), at: position, bytes: fc.constantFrom(...TRICKY_SEQUENCES).map((b) => Uint8Array.from(b)) }),
     fc.record({ op: fc.constant('copy' as const), from: position, to: position, length: fc.integer({ min: 1, max: 64 }) }),
     fc.record({ op: fc.constant('splice' as const), at: position, from: position }),
   ];
@@ -177,6 +190,13 @@ function applyOne(bytes: Uint8Array, m: Mutation, other: Uint8Array): Uint8Array
       const out = new Uint8Array(n + m.bytes.length);
       out.set(bytes, 0);
       out.set(m.bytes, n);
+      return out;
+    }
+    case 'overwrite': {
+      if (n === 0) return bytes;
+      const at = m.at % n;
+      const out = bytes.slice();
+      out.set(m.bytes.subarray(0, n - at), at);
       return out;
     }
     case 'copy': {

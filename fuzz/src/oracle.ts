@@ -101,11 +101,27 @@ export async function measure<T>(fn: () => T | Promise<T>, measureMemory: boolea
   return { outcome, elapsedMs, allocated };
 }
 
+/** Outcome counts by label (`call -> ok | error code`), for `pnpm fuzz --stats`. */
+export const outcomeTally = new Map<string, number>();
+
+/** Counts one outcome under `label`. */
+export function tally(label: string): void {
+  outcomeTally.set(label, (outcomeTally.get(label) ?? 0) + 1);
+}
+
+function outcomeLabel(outcome: Outcome<unknown>): string {
+  if (outcome.ok) return 'ok';
+  const e = outcome.error as { code?: unknown; name?: unknown; details?: { field?: unknown } };
+  const field = typeof e?.details?.field === 'string' ? ` ${e.details.field.replace(/\[\d+\]/g, '[i]')}` : '';
+  return `${typeof e?.code === 'string' ? e.code : String(e?.name)}${field}`;
+}
+
 /**
  * The generic findings of a measured call: untyped exception, hang, allocation over budget.
- * `where` names the call in messages.
+ * `where` names the call in messages. Also tallies the outcome.
  */
 export function genericFindings(m: Measured<unknown>, where: string, inputLength: number): Finding | undefined {
+  tally(`${where.replace(/\(.*\)$/, '()')} -> ${outcomeLabel(m.outcome)}`);
   if (!m.outcome.ok) {
     const untyped = untypedFinding(m.outcome.error, where);
     if (untyped !== undefined) return untyped;

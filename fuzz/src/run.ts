@@ -9,15 +9,16 @@
  * --runs <n>        stop a harness after n generated inputs (default: only the time budget)
  * --seed <n>        fast-check seed (default: random, printed so a run can be repeated)
  * --no-save         do not write failing inputs to the corpus
+ * --stats           print how often each decoder outcome (ok, error code and field) occurred
  * --list            list the harnesses and exit
  * ```
  *
  * @module
  */
 import { parseArgs } from 'node:util';
-import { HARNESSES, fuzz, harnessNamed, readCorpus, replay, saveEntry, type AnyHarness, type Finding } from './index.js';
+import { HARNESSES, fuzz, harnessNamed, outcomeTally, readCorpus, replay, saveEntry, type AnyHarness, type Finding } from './index.js';
 
-const USAGE = 'usage: pnpm fuzz [-- --harness a,b] [--seconds n] [--runs n] [--seed n] [--no-save] [--list]';
+const USAGE = 'usage: pnpm fuzz [-- --harness a,b] [--seconds n] [--runs n] [--seed n] [--no-save] [--stats] [--list]';
 
 interface Options {
   readonly harnesses: readonly AnyHarness[];
@@ -25,6 +26,7 @@ interface Options {
   readonly runs: number;
   readonly seed: number;
   readonly save: boolean;
+  readonly stats: boolean;
 }
 
 function positiveInt(value: string | undefined, name: string, fallback: number): number {
@@ -43,6 +45,7 @@ function parse(argv: readonly string[]): Options | undefined {
       runs: { type: 'string' },
       seed: { type: 'string' },
       'no-save': { type: 'boolean' },
+      stats: { type: 'boolean' },
       list: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -67,12 +70,13 @@ function parse(argv: readonly string[]): Options | undefined {
     runs: positiveInt(values.runs, 'runs', 0),
     seed: positiveInt(values.seed, 'seed', Math.floor(Math.random() * 2 ** 31)),
     save: values['no-save'] !== true,
+    stats: values.stats === true,
   };
 }
 
 /** A finding's signature: kind and message with the numbers taken out (one save per bug). */
 function signature(f: Finding): string {
-  return `${f.kind}:${f.message.replace(/\d+/g, 'N').slice(0, 160)}`;
+  return `${f.kind}:${f.message.replace(/[0-9A-Fa-f-]{8,}/g, 'X').replace(/\d+/g, 'N').slice(0, 160)}`;
 }
 
 interface Summary {
@@ -88,13 +92,19 @@ interface Summary {
 async function runOne(h: AnyHarness, o: Options): Promise<Summary> {
   const summary: Summary = { name: h.name, runs: 0, executions: 0, seconds: 0, failures: 0, replayed: 0, replayFailures: 0 };
   const start = performance.now();
+  outcomeTally.clear();
   await h.prepare?.();
   for (const file of readCorpus(h.name)) {
     const r = await replay(h, file.entry);
     summary.replayed++;
-    if (r.finding !== undefined) {
+    const known = r.status?.startsWith('known-bug ') === true;
+    if (r.finding !== undefined && known) {
+      console.log(`  corpus ${file.name}: open bug, still fails as expected (${r.status!.split(':')[0]})`);
+    } else if (r.finding !== undefined) {
       summary.replayFailures++;
-      console.log(`  corpus ${file.name}: still fails${r.status === undefined ? '' : ` (${r.status})`}: ${r.finding.kind}: ${r.finding.message}`);
+      console.log(`  corpus ${file.name}: REGRESSION: ${r.finding.kind}: ${r.finding.message}`);
+    } else if (known) {
+      console.log(`  corpus ${file.name}: passes now: remove its status line and the harness's knownBugs entry`);
     }
   }
   const deadline = start + o.seconds * 1000;
@@ -124,6 +134,12 @@ async function runOne(h: AnyHarness, o: Options): Promise<Summary> {
     }
   }
   await h.close?.();
+  if (o.stats) {
+    const total = [...outcomeTally.values()].reduce((a, b) => a + b, 0);
+    for (const [label, n] of [...outcomeTally].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+      console.log(`    ${((100 * n) / total).toFixed(1).padStart(5)}%  ${label}`);
+    }
+  }
   summary.seconds = (performance.now() - start) / 1000;
   return summary;
 }

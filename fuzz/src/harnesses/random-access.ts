@@ -1,6 +1,6 @@
 /**
  * The random-access reader of `@dek/stream` (`openEnvelope` and `EnvelopeReader.read`) on mutated
- * envelopes held in memory, through the deterministic KMS.
+ * envelopes held in memory, through the deterministic KMS; and `inspect` on the same inputs.
  *
  * Contract checked besides the generic failures: opening succeeds only when the header, the
  * payload header and the final chunk are unmodified and the length is unchanged (the size is
@@ -10,7 +10,8 @@
  * @module
  */
 import fc from 'fast-check';
-import { openEnvelope } from '@dek/stream';
+import { decodeHeader } from '@dek/core';
+import { inspect, openEnvelope } from '@dek/stream';
 import { sameBytes } from '../bytes.js';
 import type { CorpusEntry } from '../corpus.js';
 import { FixedKms } from '../fixed-kms.js';
@@ -47,8 +48,25 @@ function openableFrom(input: Uint8Array): EnvelopeSeed | undefined {
   });
 }
 
+/** `inspect` parses the same headers `decodeHeader` does, without a KMS. */
+async function checkInspect(c: RandomAccessCase, heavy: boolean): Promise<Finding | undefined> {
+  const inspected = await measure(() => inspect(c.bytes), heavy);
+  const f = genericFindings(inspected, 'inspect', c.bytes.length);
+  if (f !== undefined) return f;
+  let decodes = true;
+  try {
+    decodeHeader(c.bytes);
+  } catch {
+    decodes = false;
+  }
+  if (inspected.outcome.ok !== decodes) return { kind: 'wrong-verdict', message: `inspect ${decodes ? 'rejected' : 'accepted'} a header decodeHeader ${decodes ? 'accepts' : 'rejects'}` };
+  return undefined;
+}
+
 async function check(c: RandomAccessCase): Promise<Finding | undefined> {
   const heavy = pushesLengths(c.mutations);
+  const inspected = await checkInspect(c, heavy);
+  if (inspected !== undefined) return inspected;
   const opened = await measure(() => openEnvelope(c.bytes, { kms }), heavy);
   const f = genericFindings(opened, 'openEnvelope', c.bytes.length);
   if (f !== undefined) return f;
@@ -86,7 +104,7 @@ async function check(c: RandomAccessCase): Promise<Finding | undefined> {
 /** The random-access reader harness. */
 export const randomAccessHarness: Harness<RandomAccessCase> = {
   name: 'random-access',
-  summary: 'openEnvelope + EnvelopeReader.read on mutated envelopes',
+  summary: 'openEnvelope + EnvelopeReader.read, and inspect, on mutated envelopes',
   shortRuns: 80,
   cases() {
     const seeds = envelopeSeeds();

@@ -16,15 +16,18 @@ import { fromHex, toHex } from '../bytes.js';
 import type { CorpusEntry } from '../corpus.js';
 import type { Harness } from '../harness.js';
 import { applyMutations, mutationsArb, describeMutations, type Mutation } from '../mutate.js';
-import type { Finding } from '../oracle.js';
+import { tally, type Finding } from '../oracle.js';
 import { exchange, type HttpRequest } from '../server/exchange.js';
 import { CLIENT_KEY_ID, closeServerFixture, fixtureAad, serverFixture, type ServerFixture } from '../server/fixture.js';
 import { bin, encodeFields, int, parseFields, str, type WireField } from '../server/protobuf.js';
+import { pathArb, rarely } from '../server/strings.js';
 
 /** One instance API request: API name and protobuf body, and what to change after signing. */
 export interface InstanceCase {
   readonly apiName: string;
   readonly body: Uint8Array;
+  /** The request target, when not `/`. */
+  readonly path?: string;
   /** A signed header to replace after signing (`null` value: remove it). */
   readonly afterSign?: { readonly name: string; readonly value: string | null };
   /** The key id of the run that made the case (replaced by the current one on replay). */
@@ -114,12 +117,14 @@ export function buildInstanceRequest(c: InstanceCase, f: ServerFixture): HttpReq
     final = headers.filter(([n]) => n !== name);
     if (value !== null) final.push([name, value]);
   }
-  return { method: 'POST', path: '/', headers: final, body: c.body };
+  return { method: 'POST', path: c.path ?? '/', headers: final, body: c.body };
 }
 
 function judge(status: number, body: Buffer): Finding | undefined {
   const fields = parseFields(body);
   if (fields === undefined) return { kind: 'server-failure', message: `status ${status}: the body is not a well-formed protobuf message` };
+  const errorCode = fields.get(2)?.[0];
+  tally(`${status} ${status !== 200 && errorCode instanceof Uint8Array ? Buffer.from(errorCode).toString('utf8') : ''}`);
   if (status !== 200) {
     const code = fields.get(2)?.[0];
     const statusCode = fields.get(1)?.[0];
@@ -161,11 +166,12 @@ export const serverInstanceHarness: Harness<InstanceCase> = {
       .tuple(
         fc.nat({ max: all.length - 1 }),
         fc.array(fieldChangeArb, { minLength: 0, maxLength: 3 }),
-        fc.option(mutationsArb({}, 2), { freq: 4 }),
-        fc.option(fc.oneof(fc.constantFrom(...API_NAMES, '', 'advanceDecrypt', 'AdvanceDecrypt ', 'DescribeKey'), fc.string({ maxLength: 24 })), { freq: 10 }),
-        fc.option(fc.record({ name: fc.constantFrom(...SIGNED_HEADERS), value: fc.option(fc.oneof(fc.constantFrom(...HEADER_VALUES), fc.string({ maxLength: 30 }))) }), { freq: 6 }),
+        rarely(mutationsArb({}, 2), 3),
+        rarely(fc.oneof(fc.constantFrom(...API_NAMES, '', 'advanceDecrypt', 'AdvanceDecrypt ', 'DescribeKey'), fc.string({ maxLength: 24 })), 10),
+        pathArb,
+        rarely(fc.record({ name: fc.constantFrom(...SIGNED_HEADERS), value: fc.option(fc.oneof(fc.constantFrom(...HEADER_VALUES), fc.string({ maxLength: 30 }))) }), 6),
       )
-      .map(([t, changes, byteMutations, apiName, afterSign]): InstanceCase => {
+      .map(([t, changes, byteMutations, apiName, path, afterSign]): InstanceCase => {
         const [name, template] = all[t]!;
         const fields = changes.reduce(applyFieldChange, template);
         const encoded = encodeFields(fields);
@@ -173,6 +179,7 @@ export const serverInstanceHarness: Harness<InstanceCase> = {
         return {
           apiName: apiName ?? name,
           body,
+          ...(path === null ? {} : { path }),
           ...(afterSign === null ? {} : { afterSign }),
           keyId: f.keyId,
           mutations: `template ${t}; ${changes.map((c) => c.op).join(',') || 'none'}${byteMutations === null ? '' : `; ${describeMutations(byteMutations)}`}`,

@@ -14,7 +14,7 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { CorpusEntry } from '../corpus.js';
 import type { Harness } from '../harness.js';
-import type { Finding } from '../oracle.js';
+import { tally, type Finding } from '../oracle.js';
 import { exchange, type HttpRequest } from '../server/exchange.js';
 import {
   ACCESS_KEY_ID,
@@ -26,7 +26,7 @@ import {
   serverFixture,
   type ServerFixture,
 } from '../server/fixture.js';
-import { applyStringChange, looksBase64, stringChangeArb, type StringChange } from '../server/strings.js';
+import { applyStringChange, looksBase64, pathArb, rarely, stringChangeArb, type StringChange } from '../server/strings.js';
 
 type Param = [string, string];
 
@@ -38,6 +38,8 @@ export interface OpenApiCase {
   readonly placement: 'query' | 'form';
   /** The action's parameters, `Action` first, after mutation. */
   readonly params: readonly Param[];
+  /** The request target's path, when not `/` (its query string, if any, goes before the parameters). */
+  readonly path?: string;
   /** A signed parameter (v1) or header (ACS3) to replace after signing (`null` value: remove it). */
   readonly afterSign?: { readonly name: string; readonly value: string | null };
   /** The key id of the run that made the case (replaced by the current one on replay). */
@@ -136,6 +138,22 @@ function queryString(params: readonly Param[]): string {
   return new URLSearchParams(params.map(([k, v]): [string, string] => [k, v])).toString();
 }
 
+/** The request target: `path` (default `/`) with `query` appended. */
+function target(path: string | undefined, query: string): string {
+  const p = path ?? '/';
+  if (query === '') return p;
+  return `${p}${p.includes('?') ? '&' : '?'}${query}`;
+}
+
+/** The pathname the server will see for `path` (what ACS3 signs); `/` when it does not parse. */
+function pathnameOf(path: string | undefined): string {
+  try {
+    return new URL(path ?? '/', 'http://localhost').pathname;
+  } catch {
+    return '/';
+  }
+}
+
 /** Builds the HTTP request of a case, signed now. */
 export function buildOpenApiRequest(c: OpenApiCase, port: number): HttpRequest {
   // What the server will decode: URLSearchParams round-trip (e.g. lone surrogates become U+FFFD).
@@ -156,7 +174,7 @@ export function buildOpenApiRequest(c: OpenApiCase, port: number): HttpRequest {
     const signed: Param[] = [...query, ['Signature', v1Sign(c.method, [...query, ...form])]];
     const finalQuery = override(signed, c.afterSign);
     const body = c.placement === 'form' ? new TextEncoder().encode(queryString(form)) : new Uint8Array(0);
-    return { method: c.method, path: `/?${queryString(finalQuery)}`, headers: c.placement === 'form' ? [formType] : [], body };
+    return { method: c.method, path: target(c.path, queryString(finalQuery)), headers: c.placement === 'form' ? [formType] : [], body };
   }
   // ACS3: Action and Version in headers, the rest in the query or a form body.
   const action = params.find(([k]) => k === 'Action')?.[1] ?? '';
@@ -177,17 +195,21 @@ export function buildOpenApiRequest(c: OpenApiCase, port: number): HttpRequest {
   const signedHeaders = headers.map(([k]) => k).sort();
   const canonicalQuery = [...decodedQuery].sort(byName).map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join('&');
   const canonicalHeaders = signedHeaders.map((k) => `${k}:${(headers.find(([n]) => n === k)?.[1] ?? '').trim()}\n`).join('');
-  const canonical = [c.method, '/', canonicalQuery, canonicalHeaders, signedHeaders.join(';'), payloadHash].join('\n');
+  const pathname = pathnameOf(c.path);
+  const canonical = [c.method, pathname, canonicalQuery, canonicalHeaders, signedHeaders.join(';'), payloadHash].join('\n');
   const stringToSign = `ACS3-HMAC-SHA256\n${createHash('sha256').update(canonical, 'utf8').digest('hex')}`;
   const signature = createHmac('sha256', ACCESS_KEY_SECRET).update(stringToSign, 'utf8').digest('hex');
   const authorization = `ACS3-HMAC-SHA256 Credential=${ACCESS_KEY_ID},SignedHeaders=${signedHeaders.join(';')},Signature=${signature}`;
   const finalHeaders = override([...headers, ['authorization', authorization]], c.afterSign);
-  return { method: c.method, path: query.length === 0 ? '/' : `/?${queryString(query)}`, headers: finalHeaders, body };
+  return { method: c.method, path: target(c.path, queryString(query)), headers: finalHeaders, body };
 }
 
 // ---------------------------------------------------------------- the answer
 
 function judge(status: number, contentType: string, body: Buffer): Finding | undefined {
+  // Node's own HTTP parser answers 431 (no body) when the request line and headers pass the
+  // server's maxHeaderSize, before any code of the server runs.
+  if (status === 431) return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));
@@ -197,6 +219,7 @@ function judge(status: number, contentType: string, body: Buffer): Finding | und
   if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { RequestId?: unknown }).RequestId !== 'string') {
     return { kind: 'server-failure', message: `status ${status}: the JSON body has no RequestId` };
   }
+  tally(`${status} ${String((parsed as { Code?: unknown }).Code ?? '')}`);
   if (status !== 200) {
     const e = parsed as { Code?: unknown; Message?: unknown };
     if (typeof e.Code !== 'string' || typeof e.Message !== 'string') {
@@ -242,9 +265,10 @@ export const serverOpenApiHarness: Harness<OpenApiCase> = {
         fc.constantFrom<OpenApiCase['placement']>('query', 'form'),
         fc.oneof({ weight: 9, arbitrary: fc.constant('POST') }, { weight: 1, arbitrary: fc.constantFrom('GET', 'PUT', 'DELETE', 'OPTIONS', 'PATCH') }),
         fc.integer({ min: 0, max: 3 }),
-        fc.option(fc.record({ name: fc.constantFrom(...V1_AUTH, ...ACS3_AUTH), value: fc.option(fc.oneof(fc.constantFrom(...AUTH_VALUES), fc.string({ maxLength: 30 }))) }), { freq: 5 }),
+        pathArb,
+        rarely(fc.record({ name: fc.constantFrom(...V1_AUTH, ...ACS3_AUTH), value: fc.option(fc.oneof(fc.constantFrom(...AUTH_VALUES), fc.string({ maxLength: 30 }))) }), 6),
       )
-      .chain(([t, signing, placement, method, changes, afterSign]) => {
+      .chain(([t, signing, placement, method, changes, path, afterSign]) => {
         const template = all[t]!;
         return fc.array(paramChangeArb(template), { minLength: changes, maxLength: changes }).map((list): OpenApiCase => {
           const params = list.reduce(applyParamChange, template.map((p): Param => [p[0], p[1]]));
@@ -253,6 +277,7 @@ export const serverOpenApiHarness: Harness<OpenApiCase> = {
             method,
             placement: method === 'GET' ? 'query' : placement,
             params,
+            ...(path === null ? {} : { path }),
             ...(afterSign === null ? {} : { afterSign }),
             keyId: f.keyId,
             mutations: `template ${t}; ${list.map((x) => x.op).join(',') || 'none'}`,
@@ -261,6 +286,20 @@ export const serverOpenApiHarness: Harness<OpenApiCase> = {
       });
   },
   check,
+  knownBugs: [
+    {
+      id: 'openapi-unparsable-target',
+      summary: 'handleOpenApi: new URL(req.url) throws a TypeError for a request target like "//" or "//[" -> 500 InternalFailure, before authentication',
+      matches: (c) => {
+        try {
+          new URL(c.path ?? '/', 'http://localhost');
+          return false;
+        } catch {
+          return true;
+        }
+      },
+    },
+  ],
   toCorpus: (c, finding): CorpusEntry => ({ format: 'json', meta: { harness: 'server-openapi', finding: finding.kind, message: finding.message }, value: c }),
   fromCorpus(entry) {
     if (entry.format !== 'json') throw new Error('expected a json corpus entry');

@@ -124,7 +124,9 @@ async function check(c: StreamCase): Promise<Finding | undefined> {
   }, pushesLengths(c.mutations));
   const f = genericFindings(measured, where, c.bytes.length);
   if (f !== undefined) return f;
-  const g = judgeRelease(envelopeDecryptables(), c.bytes, concatBytes(run.pieces), measured.outcome.ok, where);
+  // Unlocked with the base's data key, only the base can decrypt; through the KMS, any fixture can.
+  const decryptable = c.mode === 'datakey' ? [envelopeDecryptables()[c.base]!] : envelopeDecryptables();
+  const g = judgeRelease(decryptable, c.bytes, concatBytes(run.pieces), measured.outcome.ok, where);
   if (g !== undefined) return g;
   if (!measured.outcome.ok && (c.mode === 'datakey' || c.mode === 'kms')) {
     try {

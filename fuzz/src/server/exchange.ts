@@ -68,7 +68,10 @@ export function exchange(port: number, agent: Agent, req: HttpRequest): Promise<
       res.on('end', () => {
         const response = { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) };
         if (response.status >= 500) {
-          done({ response, finding: { kind: 'server-failure', message: `status ${response.status}: ${response.body.toString('utf8', 0, 300)}` } });
+          // The status and the error code; not the body (its request id differs every time).
+          const text = response.body.toString('latin1');
+          const code = /"Code":"([^"]*)"/.exec(text)?.[1] ?? /[A-Z][A-Za-z]+(?:\.[A-Za-z]+)*/.exec(text)?.[0] ?? '';
+          done({ response, finding: { kind: 'server-failure', message: `status ${response.status} ${code}` } });
         } else done({ response });
       });
     }

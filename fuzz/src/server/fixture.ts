@@ -54,7 +54,8 @@ async function start(): Promise<ServerFixture> {
   const server = await startKmsServer({
     kms,
     accessKeys: { [ACCESS_KEY_ID]: ACCESS_KEY_SECRET },
-    clientKeys: { [CLIENT_KEY_ID]: publicKey },
+    // As PEM: startKmsServer passes a KeyObject to createPublicKey, which refuses a public one.
+    clientKeys: { [CLIENT_KEY_ID]: publicKey.export({ type: 'spki', format: 'pem' }).toString() },
     maxBodyBytes: FUZZ_MAX_BODY_BYTES,
     requestTimeoutMs: 10_000,
     shutdownGraceMs: 1000,

@@ -62,3 +62,17 @@ export function applyStringChange(value: string, change: StringChange): string {
 export function looksBase64(value: string): boolean {
   return value.length >= 4 && value.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(value);
 }
+
+/** `arb` once in `every` cases, null otherwise (unlike `fc.option`, whose `freq` sets how often it is null). */
+export function rarely<T>(arb: fc.Arbitrary<T>, every: number): fc.Arbitrary<T | null> {
+  return fc.oneof({ weight: every - 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: arb });
+}
+
+/** Request targets other than `/` (the request line is input too). */
+export const PATHS: readonly string[] = ['//', '/x', '/?', '/?=', '/#', '//[', '//x/', '//localhost:1/', '/%', '/%2F', '/..', '/./', '/\\', '/?Action=DescribeKey'];
+
+/** An arbitrary request target: `/` mostly, odd ones sometimes. */
+export const pathArb: fc.Arbitrary<string | null> = rarely(
+  fc.oneof(fc.constantFrom(...PATHS), fc.string({ maxLength: 12 }).map((s) => `/${s.replace(/[^\x21-\x7e]/g, '')}`)),
+  8,
+);

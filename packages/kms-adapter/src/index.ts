@@ -8,3 +8,4 @@ export * from './admin.js';
 export * from './errors.js';
 export * from './local/index.js';
 export * from './alibaba/index.js';
+export * from './aws/index.js';

@@ -17,3 +17,4 @@ export { createDevTls } from './dev-tls.js';
 export type { DevTls, DevTlsOptions } from './dev-tls.js';
 export { issueClientKey } from './client-key.js';
 export type { IssuedClientKey, IssueClientKeyOptions } from './client-key.js';
+export * from './aws/index.js';

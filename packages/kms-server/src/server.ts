@@ -1,9 +1,9 @@
 /**
  * `startKmsServer`: an HTTP(S) server that speaks Alibaba Cloud KMS's two wire protocols over a
  * {@link KmsBackend} (e.g. `LocalKms`): the OpenAPI 2016-01-20 RPC/JSON dialect of the official
- * Node clients, and the KMS instance API (`dkms-gcs-0.2`, protobuf) on the same port. A request
- * carrying `x-kms-apiname` or `x-kms-apiversion` is an instance API request; anything else is
- * OpenAPI.
+ * Node clients, the KMS instance API (`dkms-gcs-0.2`, protobuf), and AWS KMS's JSON 1.1 protocol,
+ * all on the same port. A request carrying `x-amz-target` is an AWS request; one carrying
+ * `x-kms-apiname` or `x-kms-apiversion` an instance API request; anything else is OpenAPI.
  *
  * @module
  */
@@ -13,6 +13,16 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ArgumentError } from '@dek/core';
 import { ApiError, requestTimedOut, toApiError } from './api-error.js';
+import {
+  AWS_JSON_CONTENT_TYPE,
+  awsErrorAnswer,
+  awsSettings,
+  handleAws,
+  isAwsRequest,
+  type AwsAnswer,
+  type AwsDialectOptions,
+} from './aws/handler.js';
+import { toAwsError } from './aws/errors.js';
 import type { KmsBackend } from './backend.js';
 import { readBody } from './http/body.js';
 import { handleInstance, isInstanceRequest, protobufError, type ProtobufAnswer } from './instance/handler.js';
@@ -44,6 +54,8 @@ export interface KmsServerOptions {
    * or a `KeyObject`). Without any, every instance API call fails.
    */
   readonly clientKeys?: Readonly<Record<string, string | KeyObject>>;
+  /** AWS KMS dialect (JSON 1.1, SigV4): credentials, region and account. Without it, every AWS call fails. */
+  readonly aws?: AwsDialectOptions;
   /** Accepted clock skew of signed requests, in milliseconds (default 15 minutes). */
   readonly timestampWindowMs?: number;
   /** Deadline of one request, reading included, in milliseconds (default 30000); then 503. */
@@ -80,6 +92,9 @@ function positive(name: string, value: number): number {
   return value;
 }
 
+/** The wire protocol of a request. */
+type Dialect = 'aws' | 'openapi' | 'instance';
+
 function hostForUrl(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
@@ -106,13 +121,20 @@ export async function startKmsServer(options: KmsServerOptions): Promise<KmsServ
     now,
   };
 
+  const aws = awsSettings(options.aws, timestampWindowMs, now);
+
   let closing = false;
   let server: Server;
 
-  const write = (res: ServerResponse, requestId: string, answer: JsonAnswer | ProtobufAnswer, isJson: boolean): void => {
+  const write = (res: ServerResponse, requestId: string, answer: JsonAnswer | ProtobufAnswer | AwsAnswer, dialect: Dialect): void => {
     if (res.headersSent || res.destroyed) return;
     const close = closing || answer.status === 413 ? { connection: 'close' } : {};
-    if (isJson) {
+    if (dialect === 'aws') {
+      const { body, headers } = answer as AwsAnswer;
+      res.writeHead(answer.status, { 'content-type': AWS_JSON_CONTENT_TYPE, 'x-amzn-requestid': requestId, ...headers, ...close });
+      // The body may hold a data key: wipe it once it has been handed to the socket.
+      res.end(body, () => body.fill(0));
+    } else if (dialect === 'openapi') {
       res.writeHead(answer.status, {
         'content-type': 'application/json;charset=utf-8',
         'x-acs-request-id': requestId,
@@ -129,20 +151,26 @@ export async function startKmsServer(options: KmsServerOptions): Promise<KmsServ
 
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = randomUUID().toUpperCase();
-    const isJson = !isInstanceRequest(req);
+    const dialect: Dialect = isAwsRequest(req) ? 'aws' : isInstanceRequest(req) ? 'instance' : 'openapi';
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(requestTimedOut()), requestTimeoutMs);
     });
-    const work = async (): Promise<JsonAnswer | ProtobufAnswer> => {
+    const work = async (): Promise<JsonAnswer | ProtobufAnswer | AwsAnswer> => {
       const body = await readBody(req, maxBodyBytes);
-      return isJson ? handleOpenApi(req, body, kms, openApi, requestId) : handleInstance(req, body, kms, instance, requestId);
+      if (dialect === 'aws') return handleAws(req, body, kms, aws);
+      return dialect === 'openapi' ? handleOpenApi(req, body, kms, openApi, requestId) : handleInstance(req, body, kms, instance, requestId);
     };
     try {
-      write(res, requestId, await Promise.race([work(), deadline]), isJson);
+      write(res, requestId, await Promise.race([work(), deadline]), dialect);
     } catch (error) {
+      if (dialect === 'aws') {
+        write(res, requestId, awsErrorAnswer(toAwsError(error)), dialect);
+        return;
+      }
       const apiError = error instanceof ApiError ? error : toApiError(error);
-      write(res, requestId, isJson ? jsonError(apiError, requestId, req.headers.host ?? 'localhost') : protobufError(apiError, requestId), isJson);
+      const answer = dialect === 'openapi' ? jsonError(apiError, requestId, req.headers.host ?? 'localhost') : protobufError(apiError, requestId);
+      write(res, requestId, answer, dialect);
     } finally {
       clearTimeout(timer);
     }

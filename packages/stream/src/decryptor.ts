@@ -6,7 +6,7 @@
  * @module
  */
 import { ChunkOpener, DekError, StateError, encodeContext, verifyHeaderMac, zeroize } from '@dek/core';
-import type { AesGcm, EnvelopeHeader } from '@dek/core';
+import type { AesGcm, EnvelopeHeader, SuiteName } from '@dek/core';
 import { HeaderCollector } from './header-collector.js';
 import type { CollectedHeader } from './header-collector.js';
 import { kmsLookup } from './kms.js';
@@ -19,10 +19,29 @@ export interface DecryptOptions extends UnwrapKmsOptions {
   /** AES-GCM backend; default node:crypto under Node. */
   readonly aead?: AesGcm;
   /**
+   * Threads that open chunks, this one included: 1 (the default) to 64.
+   * Above 1, `decryptStream` and `decrypt` start `concurrency - 1` worker threads once a payload
+   * passes 1 MiB; the output and the errors are the same, and each batch of plaintext (1 MiB) is
+   * released only after all its chunks verified. `EnvelopeDecryptor` and the Web stream wrappers
+   * ignore it.
+   */
+  readonly concurrency?: number;
+  /**
    * Called once with the header after its MAC verified, before any plaintext. Throwing (e.g. on an
    * unexpected context) aborts decryption with that error.
    */
   readonly onHeader?: (header: EnvelopeHeader, info: { readonly slotIndex: number }) => void;
+}
+
+/** What {@link EnvelopeDecryptor.unlockPayload} hands over. @internal */
+export interface PayloadHandover {
+  readonly suite: SuiteName;
+  /** The data key; the receiver zeroes it. */
+  readonly dataKey: Uint8Array;
+  /** CTX, the payload's key-derivation context. */
+  readonly encodedContext: Uint8Array;
+  /** Payload bytes written before the key was known, in order. */
+  readonly buffered: readonly Uint8Array[];
 }
 
 type State = 'header' | 'locked' | 'unlocking' | 'payload' | 'done' | 'failed';
@@ -131,6 +150,42 @@ export class EnvelopeDecryptor {
       throw new StateError('the decryptor was disposed while unlocking');
     }
     return this.#open(unlocked.dataKey, unlocked.encodedContext, unlocked.slotIndex);
+  }
+
+  /**
+   * Unlocks like {@link EnvelopeDecryptor.unlock} (data key, header MAC, `onHeader`) but hands the
+   * payload over instead of opening it: returns the data key (the caller must zero it), CTX and
+   * the payload bytes written so far. The decryptor is finished afterwards. For decryption on
+   * several threads.
+   * @internal
+   */
+  async unlockPayload(): Promise<PayloadHandover> {
+    this.#check();
+    if (this.#state !== 'locked') throw new StateError('unlockPayload() needs a complete header and no key yet');
+    if (this.#lookup === undefined) throw new StateError('no kms or kmsByProvider was given', { field: 'kms' });
+    this.#state = 'unlocking';
+    let unlocked;
+    try {
+      unlocked = await unlockHeader(this.#collected!, this.#lookup);
+    } catch (error) {
+      this.#fail(error);
+    }
+    if ((this.#state as State) !== 'unlocking') {
+      zeroize(unlocked.dataKey);
+      throw new StateError('the decryptor was disposed while unlocking');
+    }
+    const header = this.#collected!.header;
+    this.#authenticated = true;
+    this.#state = 'done';
+    try {
+      this.#options.onHeader?.(header, { slotIndex: unlocked.slotIndex });
+    } catch (error) {
+      zeroize(unlocked.dataKey);
+      this.#fail(error, true);
+    }
+    const buffered = this.#pending;
+    this.#pending = [];
+    return { suite: header.suite, dataKey: unlocked.dataKey, encodedContext: unlocked.encodedContext, buffered };
   }
 
   /** Like {@link unlock} with a data key the caller already has (the key is not kept or zeroed). */

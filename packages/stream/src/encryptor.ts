@@ -19,6 +19,7 @@ import {
 import type { AesGcm, EncryptionContext, SuiteName } from '@dek/core';
 import type { AdvanceKms } from '@dek/kms-adapter';
 import { joinBytes } from './bytes.js';
+import { checkConcurrency } from './concurrency.js';
 import { kmsDataKeys } from './data-keys.js';
 import type { DataKeyLease, DataKeyProvider, DataKeyRequest } from './data-keys.js';
 import { checkKeyId, checkKms, resolveWrapKeys } from './kms.js';
@@ -43,6 +44,13 @@ export interface EncryptOptions {
   readonly dataKeys?: DataKeyProvider;
   /** AES-GCM backend; default node:crypto under Node. */
   readonly aead?: AesGcm;
+  /**
+   * Threads that seal chunks, this one included: 1 (the default) to 64.
+   * Above 1, `encryptStream` and `encrypt` start `concurrency - 1` worker threads once a message
+   * passes 1 MiB; the output is byte for byte the same. `createEnvelopeEncryptor` and the Web
+   * stream wrappers ignore it.
+   */
+  readonly concurrency?: number;
 }
 
 /** Checks a suite name given as an option; ArgumentError `suite` when unknown. */
@@ -67,6 +75,8 @@ export interface PreparedEncryption {
   readonly request: DataKeyRequest;
   readonly provider: DataKeyProvider;
   readonly aead: AesGcm | undefined;
+  /** Checked `concurrency` (1 when not given). */
+  readonly concurrency: number;
 }
 
 /** Validates {@link EncryptOptions} synchronously (ArgumentError naming the field); no KMS call. */
@@ -88,6 +98,7 @@ export function prepareEncryption(options: EncryptOptions): PreparedEncryption {
     request: { suite: SUITES[suiteName], context: { ...context }, encodedContext, aad: kmsAad(encodedContext), keys },
     provider,
     aead: options.aead,
+    concurrency: checkConcurrency(options.concurrency),
   };
 }
 
@@ -118,6 +129,28 @@ export interface EnvelopeEncryptorOptions {
   readonly aead?: AesGcm;
 }
 
+/** The envelope header of a message and what its payload needs. */
+export interface EnvelopeHeaderParts {
+  readonly suite: SuiteName;
+  /** Prelude, body and MAC (9 + n + 32 bytes). */
+  readonly header: Uint8Array;
+  /** CTX, the payload's key-derivation context. */
+  readonly encodedContext: Uint8Array;
+}
+
+/**
+ * Checks the suite and context and builds the header (MAC keyed from the lease's data key, which
+ * is not released here). ArgumentError naming the field on a bad option.
+ */
+export function envelopeHeader(options: Pick<EnvelopeEncryptorOptions, 'suite' | 'context' | 'lease'>): EnvelopeHeaderParts {
+  const suite = checkSuiteOption(options.suite);
+  const context = options.context ?? {};
+  const encodedContext = encodeContextOption(suite, context);
+  const maced = encodeHeader({ suite, context, slots: options.lease.slots });
+  const mac = computeHeaderMac(options.lease.dataKey, maced);
+  return { suite, header: joinBytes([maced, mac]), encodedContext };
+}
+
 type State = 'fresh' | 'open' | 'done' | 'failed';
 
 /**
@@ -136,12 +169,8 @@ export class EnvelopeEncryptor {
   constructor(options: EnvelopeEncryptorOptions) {
     const lease = options.lease;
     try {
-      const suite = checkSuiteOption(options.suite);
-      const context = options.context ?? {};
-      const encodedContext = encodeContextOption(suite, context);
-      const maced = encodeHeader({ suite, context, slots: lease.slots });
-      const mac = computeHeaderMac(lease.dataKey, maced);
-      this.header = joinBytes([maced, mac]);
+      const { suite, header, encodedContext } = envelopeHeader(options);
+      this.header = header;
       this.#sealer = new ChunkSealer({ suite, key: lease.dataKey, context: encodedContext, salt: options.salt, aead: options.aead });
     } finally {
       lease.release();
@@ -173,14 +202,34 @@ export class EnvelopeEncryptor {
     }
   }
 
-  /** Encrypts `data`; returns the output it completed (possibly nothing). */
+  /**
+   * Encrypts `data`; returns the output it completed (possibly nothing): on the first call the
+   * header and payload header, then the sealed chunks this write completed, joined in one array.
+   */
   write(data: Uint8Array): Uint8Array[] {
+    return this.#write(data, (sealer, out) => {
+      const sealed = sealer.writeJoined(data);
+      if (sealed.length > 0) out.push(sealed);
+    });
+  }
+
+  /**
+   * Like {@link EnvelopeEncryptor.write}, but each completed chunk comes as two pieces, its
+   * ciphertext then its tag, without copying them (node:crypto backend): the cheapest form for a
+   * consumer that emits or copies pieces anyway (the Node stream, the one-shot helper).
+   */
+  writeParts(data: Uint8Array): Uint8Array[] {
+    return this.#write(data, (sealer, out) => {
+      for (const part of sealer.writeParts(data)) out.push(part);
+    });
+  }
+
+  #write(data: Uint8Array, seal: (sealer: ChunkSealer, out: Uint8Array[]) => void): Uint8Array[] {
     this.#check();
     const out: Uint8Array[] = [];
     try {
       this.#start(out);
-      const sealed = this.#sealer.writeJoined(data);
-      if (sealed.length > 0) out.push(sealed);
+      seal(this.#sealer, out);
       this.#lease.countBytes(data.length);
     } catch (error) {
       this.#fail(error);

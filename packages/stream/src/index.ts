@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 export { encryptStream, decryptStream } from './node-streams.js';
-export type { NodeStreamOptions } from './node-streams.js';
+export type { NodeStreamOptions } from './node-push.js';
 export { encryptWebStream, decryptWebStream } from './web-streams.js';
 export type { WebStreamOptions } from './web-streams.js';
 export { encrypt, decrypt } from './one-shot.js';

@@ -1,42 +1,30 @@
 /**
  * Node `Transform` wrappers over {@link EnvelopeEncryptor} and {@link EnvelopeDecryptor}. They work
  * with `stream.pipeline`, honour backpressure (a write's callback waits while the readable side is
- * full) and push the output of one write as one Buffer. After the KMS call nothing awaits.
+ * full) and push the output pieces of a write without joining them (each chunk's ciphertext and
+ * tag when encrypting, each chunk's plaintext when decrypting). After the KMS call nothing awaits.
  *
  * @module
  */
 import { Transform } from 'node:stream';
-import type { TransformCallback, TransformOptions } from 'node:stream';
+import type { TransformCallback } from 'node:stream';
 import { EnvelopeDecryptor } from './decryptor.js';
 import type { DecryptOptions } from './decryptor.js';
+import { checkConcurrency } from './concurrency.js';
 import { prepareEncryption, startEncryption } from './encryptor.js';
-import type { EncryptOptions, EnvelopeEncryptor } from './encryptor.js';
+import type { EncryptOptions, EnvelopeEncryptor, PreparedEncryption } from './encryptor.js';
 import { kmsLookup } from './kms.js';
-
-/** Stream buffering options shared by the Node wrappers. */
-export interface NodeStreamOptions {
-  /** `highWaterMark` of both sides in bytes (Node's default when left out). Larger values (e.g. 1 MiB) are faster for files. */
-  readonly highWaterMark?: number;
-}
-
-function transformOptions(options: NodeStreamOptions): TransformOptions {
-  return options.highWaterMark === undefined ? {} : { highWaterMark: options.highWaterMark };
-}
-
-/** Pushes the output of one write as one Buffer (one copy when there are several pieces). @internal */
-export function pushPieces(stream: Transform, pieces: readonly Uint8Array[]): void {
-  if (pieces.length === 0) return;
-  const out = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
-  if (out.length > 0) stream.push(out);
-}
+import { ParallelDecryptTransform, ParallelEncryptTransform } from './node-parallel-streams.js';
+import { pushPieces, transformOptions } from './node-push.js';
+import type { NodeStreamOptions } from './node-push.js';
 
 class EncryptTransform extends Transform {
   readonly #prepared;
   #encryptor: EnvelopeEncryptor | undefined;
 
-  constructor(options: EncryptOptions & NodeStreamOptions) {
+  constructor(prepared: PreparedEncryption, options: NodeStreamOptions) {
     super(transformOptions(options));
-    this.#prepared = prepareEncryption(options);
+    this.#prepared = prepared;
   }
 
   /** Runs `step` with the encryptor, fetching the data key first (the one await). */
@@ -67,7 +55,7 @@ class EncryptTransform extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.#withEncryptor((encryptor) => encryptor.write(chunk), callback);
+    this.#withEncryptor((encryptor) => encryptor.writeParts(chunk), callback);
   }
 
   override _flush(callback: TransformCallback): void {
@@ -85,7 +73,6 @@ class DecryptTransform extends Transform {
 
   constructor(options: DecryptOptions & NodeStreamOptions) {
     super(transformOptions(options));
-    kmsLookup(options);
     this.#decryptor = new EnvelopeDecryptor(options);
   }
 
@@ -136,7 +123,9 @@ class DecryptTransform extends Transform {
  * await pipeline(createReadStream('in'), encryptStream({ kms, keyId }), createWriteStream('in.dek'));
  */
 export function encryptStream(options: EncryptOptions & NodeStreamOptions): Transform {
-  return new EncryptTransform(options);
+  const prepared = prepareEncryption(options);
+  if (prepared.concurrency > 1) return new ParallelEncryptTransform(prepared, transformOptions(options));
+  return new EncryptTransform(prepared, options);
 }
 
 /**
@@ -144,5 +133,8 @@ export function encryptStream(options: EncryptOptions & NodeStreamOptions): Tran
  * and emits `error` (never `end`) on any tampering, truncation or trailing data.
  */
 export function decryptStream(options: DecryptOptions & NodeStreamOptions): Transform {
+  kmsLookup(options);
+  const concurrency = checkConcurrency(options.concurrency);
+  if (concurrency > 1) return new ParallelDecryptTransform({ ...options, concurrency }, transformOptions(options));
   return new DecryptTransform(options);
 }

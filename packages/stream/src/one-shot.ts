@@ -1,15 +1,23 @@
 /**
- * One-shot helpers for messages held in memory.
+ * One-shot helpers for messages held in memory. They feed the state machines in 1 MiB slices and
+ * copy the output once into an array allocated at its final size, so a large message is never
+ * held twice as a list of pieces. With `concurrency > 1` the payload is sealed or opened on
+ * worker threads too.
  *
  * @module
  */
-import { ArgumentError } from '@dek/core';
-import { joinBytes } from './bytes.js';
+import { ArgumentError, payloadPlaintextLength, readPrelude, sealedPayloadLength, zeroize } from '@dek/core';
+import { ExactOutput, joinBytes } from './bytes.js';
+import { checkConcurrency } from './concurrency.js';
 import { EnvelopeDecryptor } from './decryptor.js';
 import type { DecryptOptions } from './decryptor.js';
-import { createEnvelopeEncryptor } from './encryptor.js';
-import type { EncryptOptions } from './encryptor.js';
+import { prepareEncryption, startEncryption } from './encryptor.js';
+import type { EncryptOptions, PreparedEncryption } from './encryptor.js';
 import { kmsLookup } from './kms.js';
+import { ParallelEnvelopeDecryptor, startParallelEncryption } from './parallel-envelope.js';
+
+/** Input slice per state-machine call: bounds the pieces alive at once. */
+const SLICE = 1024 * 1024;
 
 function checkBytes(value: unknown, field: string): Uint8Array {
   if (!(value instanceof Uint8Array)) throw new ArgumentError(`${field} must be a Uint8Array`, { field });
@@ -19,22 +27,106 @@ function checkBytes(value: unknown, field: string): Uint8Array {
 /** Encrypts `plaintext` into one envelope (one KMS call by default). */
 export async function encrypt(plaintext: Uint8Array, options: EncryptOptions): Promise<Uint8Array> {
   checkBytes(plaintext, 'plaintext');
-  const encryptor = await createEnvelopeEncryptor(options);
-  const pieces = encryptor.write(plaintext);
-  for (const piece of encryptor.end()) pieces.push(piece);
-  return joinBytes(pieces);
+  const prepared = prepareEncryption(options);
+  if (prepared.concurrency > 1 && plaintext.length > SLICE) return encryptParallel(plaintext, prepared);
+  const encryptor = await startEncryption(prepared);
+  const out = new ExactOutput(encryptor.header.length + sealedPayloadLength(plaintext.length));
+  out.put(encryptor.writeParts(plaintext.subarray(0, 0)));
+  for (let at = 0; at < plaintext.length; at += SLICE) out.put(encryptor.writeParts(plaintext.subarray(at, at + SLICE)));
+  out.put(encryptor.end());
+  return out.result();
+}
+
+async function encryptParallel(plaintext: Uint8Array, prepared: PreparedEncryption): Promise<Uint8Array> {
+  let out: ExactOutput | undefined;
+  const encryptor = await startParallelEncryption(prepared, (pieces) => out!.put(pieces));
+  out = new ExactOutput(encryptor.header.length + sealedPayloadLength(plaintext.length));
+  try {
+    for (let at = 0; at < plaintext.length; at += SLICE) await encryptor.write(plaintext.subarray(at, at + SLICE));
+    await encryptor.end();
+  } catch (error) {
+    encryptor.dispose();
+    throw error;
+  }
+  return out.result();
+}
+
+/**
+ * Collects decrypted pieces: into an exactly sized array once the first plaintext arrives (the
+ * header has then authenticated, so the payload length gives the plaintext length), or into a
+ * list when the envelope's size fits no message (the decryptor then fails with the exact error).
+ */
+class PlaintextOutput {
+  readonly #envelope: Uint8Array;
+  #exact: ExactOutput | undefined;
+  #pieces: Uint8Array[] | undefined;
+
+  constructor(envelope: Uint8Array) {
+    this.#envelope = envelope;
+  }
+
+  put(pieces: readonly Uint8Array[]): void {
+    if (pieces.length === 0) return;
+    if (this.#exact === undefined && this.#pieces === undefined) {
+      const length = expectedPlaintextLength(this.#envelope);
+      if (length === undefined) this.#pieces = [];
+      else this.#exact = new ExactOutput(length);
+    }
+    if (this.#exact !== undefined) this.#exact.put(pieces);
+    else for (const piece of pieces) this.#pieces!.push(piece);
+  }
+
+  result(): Uint8Array {
+    return this.#exact !== undefined ? this.#exact.result() : joinBytes(this.#pieces ?? []);
+  }
+
+  /** Zeroes the plaintext gathered so far (decryption failed). */
+  discard(): void {
+    zeroize(this.#exact?.bytes, ...(this.#pieces ?? []));
+  }
+}
+
+/** The plaintext length of an envelope of this size, or undefined when no message has that size. */
+function expectedPlaintextLength(envelope: Uint8Array): number | undefined {
+  try {
+    return payloadPlaintextLength(envelope.length - readPrelude(envelope).headerLength);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * Decrypts a whole envelope; returns the plaintext only if every chunk authenticated and nothing
- * follows the final chunk. Throws the typed error otherwise.
+ * follows the final chunk. Throws the typed error otherwise (and zeroes what it had opened).
  */
 export async function decrypt(envelope: Uint8Array, options: DecryptOptions): Promise<Uint8Array> {
   checkBytes(envelope, 'envelope');
   kmsLookup(options);
-  const decryptor = new EnvelopeDecryptor(options);
-  const pieces = decryptor.write(envelope);
-  if (decryptor.needsKey) for (const piece of await decryptor.unlock()) pieces.push(piece);
-  for (const piece of decryptor.end()) pieces.push(piece);
-  return joinBytes(pieces);
+  const concurrency = checkConcurrency(options.concurrency);
+  const out = new PlaintextOutput(envelope);
+  try {
+    if (concurrency > 1 && envelope.length > SLICE) {
+      const decryptor = new ParallelEnvelopeDecryptor({ ...options, concurrency, emit: (pieces) => out.put(pieces) });
+      try {
+        for (let at = 0; at < envelope.length; at += SLICE) await decryptor.write(envelope.subarray(at, at + SLICE));
+        await decryptor.end();
+      } catch (error) {
+        decryptor.dispose();
+        throw error;
+      }
+      return out.result();
+    }
+    const decryptor = new EnvelopeDecryptor(options);
+    let at = 0;
+    do {
+      out.put(decryptor.write(envelope.subarray(at, at + SLICE)));
+      at += SLICE;
+      if (decryptor.needsKey) out.put(await decryptor.unlock());
+    } while (at < envelope.length);
+    out.put(decryptor.end());
+    return out.result();
+  } catch (error) {
+    out.discard();
+    throw error;
+  }
 }

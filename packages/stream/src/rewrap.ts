@@ -8,8 +8,8 @@ import { Readable, Transform } from 'node:stream';
 import type { TransformCallback, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StateError } from '@dek/core';
-import { pushPieces } from './node-streams.js';
-import type { NodeStreamOptions } from './node-streams.js';
+import { pushPieces } from './node-push.js';
+import type { NodeStreamOptions } from './node-push.js';
 import { EnvelopeRewrapper } from './rewrapper.js';
 import type { RewrapOptions, RewrapResult } from './rewrapper.js';
 

@@ -10,6 +10,14 @@ export const AES_GCM_NONCE_LENGTH = 12;
 /** AES-GCM tag length dek produces and accepts: the full 128 bits. */
 export const AES_GCM_TAG_LENGTH = 16;
 
+/** Ciphertext and tag of one {@link AesGcm.sealDetached} call; `ciphertext || tag` equals `seal`'s result. */
+export interface DetachedSeal {
+  /** Ciphertext, as long as the plaintext. */
+  readonly ciphertext: Uint8Array;
+  /** The 16-byte authentication tag. */
+  readonly tag: Uint8Array;
+}
+
 /**
  * A one-shot AES-GCM implementation (AES-128 or AES-256 by key length, 12-byte nonce, 16-byte tag).
  * Wrong key or nonce sizes throw {@link ArgumentError}; a failed tag check throws
@@ -26,6 +34,11 @@ export interface AesGcm {
    * chunks into one allocation.
    */
   sealInto?(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, output: Uint8Array, aad?: Uint8Array): void;
+  /**
+   * Optional: like {@link AesGcm.seal} but returns the ciphertext and the 16-byte tag as two
+   * arrays, so that a stream can emit them without joining them (no copy on node:crypto).
+   */
+  sealDetached?(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): DetachedSeal;
   /** Verifies and decrypts `ciphertext || tag`; returns the plaintext. */
   open(key: Uint8Array, nonce: Uint8Array, ciphertextAndTag: Uint8Array, aad?: Uint8Array): Uint8Array;
 }

@@ -3,6 +3,6 @@
  *
  * @module
  */
-export { AES_GCM_NONCE_LENGTH, AES_GCM_TAG_LENGTH, type AesGcm } from './aes-gcm.js';
+export { AES_GCM_NONCE_LENGTH, AES_GCM_TAG_LENGTH, type AesGcm, type DetachedSeal } from './aes-gcm.js';
 export { nobleAesGcm } from './noble.js';
 export { defaultAesGcm } from './default.js';

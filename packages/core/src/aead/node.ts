@@ -5,24 +5,32 @@
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { AuthenticationError } from '../errors.js';
-import { AES_GCM_TAG_LENGTH, checkAesGcmArgs, checkSealOutput, type AesGcm } from './aes-gcm.js';
+import { AES_GCM_TAG_LENGTH, checkAesGcmArgs, checkSealOutput, type AesGcm, type DetachedSeal } from './aes-gcm.js';
 
 const algorithm = (key: Uint8Array): 'aes-128-gcm' | 'aes-256-gcm' =>
   key.length === 16 ? 'aes-128-gcm' : 'aes-256-gcm';
 
-/** Seals into `out` (checked by the caller): OpenSSL's ciphertext is copied once, then the tag. */
-function sealInto(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, out: Uint8Array, aad?: Uint8Array): void {
+/** Seals with OpenSSL: its ciphertext and tag buffers as they come (no copy). */
+function sealDetached(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): DetachedSeal {
   const cipher = createCipheriv(algorithm(key), key, nonce, { authTagLength: AES_GCM_TAG_LENGTH });
   if (aad !== undefined && aad.length > 0) cipher.setAAD(aad);
-  out.set(cipher.update(plaintext), 0);
+  const ciphertext = cipher.update(plaintext);
   cipher.final(); // GCM is a stream mode: final() yields no bytes.
-  out.set(cipher.getAuthTag(), plaintext.length);
+  return { ciphertext, tag: cipher.getAuthTag() };
+}
+
+/** Seals into `out` (checked by the caller): OpenSSL's ciphertext is copied once, then the tag. */
+function sealInto(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, out: Uint8Array, aad?: Uint8Array): void {
+  const { ciphertext, tag } = sealDetached(key, nonce, plaintext, aad);
+  out.set(ciphertext, 0);
+  out.set(tag, plaintext.length);
 }
 
 /**
  * AES-GCM on `node:crypto`. Output is byte-identical to {@link nobleAesGcm}. `seal` allocates its
- * `ciphertext || tag` result once (`sealInto` not at all); `open` returns OpenSSL's output buffer
- * without copying, and zeroes it if the tag does not verify.
+ * `ciphertext || tag` result once (`sealInto` not at all); `sealDetached` returns OpenSSL's
+ * ciphertext and tag buffers without copying; `open` returns OpenSSL's output buffer without
+ * copying, and zeroes it if the tag does not verify.
  */
 export const nodeAesGcm: AesGcm = Object.freeze({
   name: 'node',
@@ -36,6 +44,10 @@ export const nodeAesGcm: AesGcm = Object.freeze({
     checkAesGcmArgs(key, nonce, plaintext, aad);
     checkSealOutput(plaintext, output);
     sealInto(key, nonce, plaintext, output, aad);
+  },
+  sealDetached(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): DetachedSeal {
+    checkAesGcmArgs(key, nonce, plaintext, aad);
+    return sealDetached(key, nonce, plaintext, aad);
   },
   open(key: Uint8Array, nonce: Uint8Array, ciphertextAndTag: Uint8Array, aad?: Uint8Array): Uint8Array {
     checkAesGcmArgs(key, nonce, ciphertextAndTag, aad);

@@ -6,6 +6,7 @@
  */
 import { AuthenticationError, ArgumentError, TruncatedError } from '../errors.js';
 import { CHUNK_SIZE, SEALED_CHUNK_SIZE, TAG_LENGTH } from './constants.js';
+import type { DetachedSeal } from '../aead/aes-gcm.js';
 import type { ChunkKeys } from './keys.js';
 import { checkChunkIndex } from './lengths.js';
 
@@ -59,6 +60,23 @@ export function sealChunkInto(keys: ChunkKeys, index: number, plaintext: Uint8Ar
   try {
     if (keys.aead.sealInto !== undefined) keys.aead.sealInto(keys.aeadKey, nonce, plaintext, output);
     else output.set(keys.aead.seal(keys.aeadKey, nonce, plaintext));
+  } finally {
+    nonce.fill(0);
+  }
+}
+
+/**
+ * Like {@link sealChunk} but returns the ciphertext and the tag as two arrays, for streams that
+ * emit them separately: no copy when the backend has `sealDetached` (node:crypto), otherwise two
+ * views into {@link sealChunk}'s result.
+ */
+export function sealChunkDetached(keys: ChunkKeys, index: number, plaintext: Uint8Array): DetachedSeal {
+  plaintextArg(plaintext, index);
+  const nonce = chunkNonce(keys, index);
+  try {
+    if (keys.aead.sealDetached !== undefined) return keys.aead.sealDetached(keys.aeadKey, nonce, plaintext);
+    const sealed = keys.aead.seal(keys.aeadKey, nonce, plaintext);
+    return { ciphertext: sealed.subarray(0, plaintext.length), tag: sealed.subarray(plaintext.length) };
   } finally {
     nonce.fill(0);
   }

@@ -15,7 +15,7 @@ export {
 } from './constants.js';
 export { SUITES, getSuite, type Suite, type SuiteName } from './suite.js';
 export { deriveChunkKeys, rawChunkKeys, openChunkKeys, zeroizeChunkKeys, type ChunkKeys } from './keys.js';
-export { sealChunk, sealChunkInto, openChunk, openChunkAt } from './chunk.js';
+export { sealChunk, sealChunkInto, sealChunkDetached, openChunk, openChunkAt } from './chunk.js';
 export { chunkCount, chunkOffset, sealedPayloadLength, payloadPlaintextLength } from './lengths.js';
 export {
   sealMessage,

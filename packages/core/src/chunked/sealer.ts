@@ -8,10 +8,13 @@ import type { AesGcm } from '../aead/aes-gcm.js';
 import { ArgumentError, StateError } from '../errors.js';
 import { zeroize } from '../bytes.js';
 import { randomBytes } from '../random.js';
-import { sealChunk, sealChunkInto } from './chunk.js';
+import { sealChunk, sealChunkDetached, sealChunkInto } from './chunk.js';
 import { CHUNK_SIZE, MAX_CHUNKS, PAYLOAD_HEADER_LENGTH, SALT_LENGTH, SEALED_CHUNK_SIZE } from './constants.js';
 import { deriveChunkKeys, zeroizeChunkKeys, type ChunkKeys } from './keys.js';
 import type { SuiteName } from './suite.js';
+
+/** Seals one full chunk (`slot`: its position among the chunks of the current write). */
+type SealFull = (keys: ChunkKeys, index: number, plaintext: Uint8Array, slot: number) => void;
 
 /** Options of {@link ChunkSealer}. */
 export interface ChunkSealerOptions {
@@ -78,6 +81,37 @@ export class ChunkSealer {
    * array (empty if none): one allocation per call, ready to emit as is.
    */
   writeJoined(data: Uint8Array): Uint8Array {
+    let out = new Uint8Array(0);
+    this.#write(data, (count) => {
+      out = new Uint8Array(count * SEALED_CHUNK_SIZE);
+      return (keys, index, plaintext, slot) => {
+        const from = slot * SEALED_CHUNK_SIZE;
+        sealChunkInto(keys, index, plaintext, out.subarray(from, from + SEALED_CHUNK_SIZE));
+      };
+    });
+    return out;
+  }
+
+  /**
+   * Like {@link ChunkSealer.write}, but returns each completed chunk as two arrays, its ciphertext
+   * then its tag: `[ct0, tag0, ct1, tag1, ...]`. With a backend that has `sealDetached`
+   * (node:crypto) nothing is copied, which is the cheapest form for a stream that can emit pieces.
+   */
+  writeParts(data: Uint8Array): Uint8Array[] {
+    const parts: Uint8Array[] = [];
+    this.#write(data, () => (keys, index, plaintext) => {
+      const sealed = sealChunkDetached(keys, index, plaintext);
+      parts.push(sealed.ciphertext, sealed.tag);
+    });
+    return parts;
+  }
+
+  /**
+   * Cuts `data` into full chunks (after the buffered partial one) and hands each to the sealing
+   * function `prepare(count)` returns, with its index and its slot among this call's chunks;
+   * buffers the rest. Fails the sealer for good on any error.
+   */
+  #write(data: Uint8Array, prepare: (count: number) => SealFull): void {
     const keys = this.#usable();
     try {
       if (!(data instanceof Uint8Array)) throw new ArgumentError('plaintext must be a Uint8Array', { field: 'data' });
@@ -86,7 +120,7 @@ export class ChunkSealer {
       if (this.#index + count > MAX_CHUNKS - 1) {
         throw new ArgumentError('message exceeds the 2^38-chunk limit', { field: 'plaintext', chunkIndex: this.#index });
       }
-      const out = new Uint8Array(count * SEALED_CHUNK_SIZE);
+      const seal = prepare(count);
       let slot = 0;
       let at = 0;
       if (this.#pending > 0) {
@@ -95,18 +129,17 @@ export class ChunkSealer {
         buffer.set(data.subarray(0, at), this.#pending);
         this.#pending += at;
         if (this.#pending === CHUNK_SIZE) {
-          this.#sealFull(keys, buffer, out, slot++);
+          seal(keys, this.#index++, buffer, slot++);
           this.#pending = 0;
         }
       }
-      for (; data.length - at >= CHUNK_SIZE; at += CHUNK_SIZE) this.#sealFull(keys, data.subarray(at, at + CHUNK_SIZE), out, slot++);
+      for (; data.length - at >= CHUNK_SIZE; at += CHUNK_SIZE) seal(keys, this.#index++, data.subarray(at, at + CHUNK_SIZE), slot++);
       if (at < data.length) {
         this.#buffer ??= new Uint8Array(CHUNK_SIZE);
         this.#buffer.set(data.subarray(at), 0);
         this.#pending = data.length - at;
       }
       this.#plaintextLength += data.length;
-      return out;
     } catch (error) {
       throw this.#fail(error);
     }
@@ -132,13 +165,6 @@ export class ChunkSealer {
     this.#keys = undefined;
     this.#buffer = undefined;
     this.#pending = 0;
-  }
-
-  /** Seals the next full chunk into slot `slot` of `out`. */
-  #sealFull(keys: ChunkKeys, plaintext: Uint8Array, out: Uint8Array, slot: number): void {
-    const from = slot * SEALED_CHUNK_SIZE;
-    sealChunkInto(keys, this.#index, plaintext, out.subarray(from, from + SEALED_CHUNK_SIZE));
-    this.#index++;
   }
 
   #usable(): ChunkKeys {

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { KMSServiceException } from '@aws-sdk/client-kms';
 import { KmsServiceError } from '../errors.js';
+import { awsKmsSdk } from './sdk.js';
 
 /** The facts every SDK error may carry. */
 interface SdkErrorShape {
@@ -37,7 +37,7 @@ export function awsKmsError(error: unknown): KmsServiceError {
   const httpStatus = typeof status === 'number' ? status : 0;
   const requestId = text(e.$metadata?.requestId);
   const message = typeof e.message === 'string' ? e.message : String(error);
-  if (error instanceof KMSServiceException) {
+  if (error instanceof awsKmsSdk().KMSServiceException) {
     return new KmsServiceError({ httpStatus, code: error.name, message, requestId }, { cause: error });
   }
   const name = text(e.name);
