@@ -54,5 +54,5 @@ export async function benchChunkLayer(): Promise<Throughput[]> {
       },
     },
     { name: '@dek/core openChunk 16 KiB', bytes: TOTAL, fn: () => { for (let i = 0; i < CHUNKS; i++) openChunk(keys, i, sealed[i]!); } },
-  ]);
+  ], { rounds: 5, time: 400 });
 }

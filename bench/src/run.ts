@@ -1,25 +1,56 @@
 /**
- * `pnpm bench`: runs every benchmark section in one process and writes bench/RESULTS.md.
- * `pnpm bench chunk` runs only the named sections.
+ * `pnpm bench`: runs every benchmark section in one process (RSS in child processes), writes
+ * bench/RESULTS.md and bench/throughput.svg. `pnpm bench envelope kms` runs only the named
+ * sections and prints the report without writing files.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderChart } from './chart.js';
 import { benchChunkLayer } from './chunk-layer.js';
-import { renderReport, writeAtomic, type Section } from './report.js';
+import { ENVELOPE_BYTES, PEER_BYTES, PEERS, ROWS, benchEnvelope } from './envelope.js';
+import { FILE_BYTES, FILE_ROWS, benchFiles } from './file.js';
+import { KMS_ROWS, benchKms } from './kms.js';
+import type { Throughput } from './measure.js';
+import { renderReport, writeAtomic, type Section, type TargetLine } from './report.js';
+import { benchRss, type RssRow } from './rss.js';
+import { MiB } from './support.js';
 
 const resultsPath = new URL('../RESULTS.md', import.meta.url).pathname;
-const require = createRequire(import.meta.url);
+const chartPath = new URL('../throughput.svg', import.meta.url).pathname;
 
+/** The installed version of a package: its package.json, found above its resolved entry point. */
 function version(name: string): string {
   try {
-    const path = require.resolve(`${name}/package.json`);
-    return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+    let dir = dirname(fileURLToPath(import.meta.resolve(name)));
+    for (; dir !== dirname(dir); dir = dirname(dir)) {
+      const path = join(dir, 'package.json');
+      if (!existsSync(path)) continue;
+      const pkg = JSON.parse(readFileSync(path, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === name) return pkg.version ?? 'n/a';
+    }
   } catch {
-    return 'n/a';
+    // not resolvable from here
   }
+  return 'n/a';
 }
 
-const all: Record<string, () => Promise<Section>> = {
+/** Results kept for the targets and the chart. */
+const found: { rows: Throughput[]; rss?: { idleMiB: number; rows: RssRow[] } } = { rows: [] };
+
+function row(name: string): Throughput | undefined {
+  return found.rows.find((r) => r.name === name);
+}
+
+function ratio(name: string, base: string): number | undefined {
+  const a = row(name);
+  const b = row(base);
+  return a && b ? a.median / b.median : undefined;
+}
+
+const mib = (bytes: number): string => `${bytes / MiB} MiB`;
+
+const sections: Record<string, () => Promise<Section>> = {
   chunk: async () => ({
     title: 'Chunk layer: 16 KiB chunks, 16 MiB per call',
     note: '`@dek/core` sealChunk/openChunk (node:crypto backend) against a raw `createCipheriv` loop over the same chunks and nonces.',
@@ -29,19 +60,151 @@ const all: Record<string, () => Promise<Section>> = {
       '@dek/core openChunk 16 KiB': 'raw node:crypto open 16 KiB',
     },
   }),
+  envelope: async () => {
+    const rows = await benchEnvelope();
+    const baselines: Record<string, string> = {
+      [ROWS.machineEnc]: ROWS.rawSeal,
+      [ROWS.machineDec]: ROWS.rawOpen,
+      [ROWS.rawSealInto]: ROWS.rawSeal,
+      [ROWS.rawOpenInto]: ROWS.rawOpen,
+    };
+    for (const c of [1, 2]) {
+      baselines[ROWS.streamEnc(c)] = c === 1 ? ROWS.rawSeal : ROWS.streamEnc(1);
+      baselines[ROWS.streamDec(c)] = c === 1 ? ROWS.rawOpen : ROWS.streamDec(1);
+      baselines[ROWS.oneShotEnc(c)] = c === 1 ? ROWS.rawSealInto : ROWS.oneShotEnc(1);
+      baselines[ROWS.oneShotDec(c)] = c === 1 ? ROWS.rawOpenInto : ROWS.oneShotDec(1);
+    }
+    for (const peer of Object.values(PEERS)) {
+      baselines[ROWS.peerEnc(peer)] = ROWS.rawSeal;
+      baselines[ROWS.peerDec(peer)] = ROWS.rawOpen;
+    }
+    return {
+      title: `Envelope in memory: ${mib(ENVELOPE_BYTES)} (peers ${mib(PEER_BYTES)})`,
+      note: [
+        `dek and the raw loop process ${mib(ENVELOPE_BYTES)} per call; the peers, 50 to 250 MB/s here, ${mib(PEER_BYTES)} per call to keep the run short (rates are per MB/s, so ratios compare).`,
+        'dek uses an in-memory `LocalKms` (one `advanceGenerateDataKey` per message, included). Rows:',
+        '- *memory to sink*: `encryptStream` / `decryptStream` (highWaterMark 1 MiB) from a buffer read in 1 MiB views into a Writable that drops the output: the streaming path, on reused (warm) memory, as the raw loop that drops its output.',
+        '- *state machine*: `EnvelopeEncryptor` / `EnvelopeDecryptor` fed 1 MiB writes, output dropped (no stream overhead).',
+        '- *one-shot*: `encrypt()` / `decrypt()`, whose result is one new array. Fresh memory costs page faults here (about 1 to 1.5 GB/s), so they are compared with the raw loop writing into a new array too.',
+        '- *concurrency 2*: the calling thread plus one worker thread (the option counts all threads); ratio against concurrency 1.',
+      ].join('\n'),
+      rows,
+      baselines,
+    };
+  },
+  file: async () => {
+    const rows = await benchFiles();
+    const baselines: Record<string, string> = {};
+    for (const c of [1, 2]) {
+      baselines[FILE_ROWS.encrypt(c)] = FILE_ROWS.copy;
+      baselines[FILE_ROWS.decrypt(c)] = FILE_ROWS.copy;
+    }
+    return {
+      title: `File to file: ${mib(FILE_BYTES)} through fs streams`,
+      note: 'Read and write streams and the dek Transform all at highWaterMark 1 MiB; files in os.tmpdir() (page cache), deleted afterwards. Writing a new file into the page cache is itself slow here (0.3 to 0.5 GB/s).',
+      rows,
+      baselines,
+    };
+  },
+  rss: async () => {
+    const rss = await benchRss();
+    found.rss = rss;
+    const extra = [
+      `Idle Node process (same run, median of 3): maxRSS ${rss.idleMiB.toFixed(1)} MiB.`,
+      '',
+      '| case | concurrency | maxRSS | over idle | MB/s |',
+      '|---|---:|---:|---:|---:|',
+      ...rss.rows.map((r) => `| ${r.name} | ${r.concurrency} | ${r.maxRssMiB.toFixed(1)} MiB | ${r.overIdleMiB.toFixed(1)} MiB | ${r.mbps.toFixed(0)} |`),
+    ];
+    return {
+      title: 'Peak memory: 1 GiB in a child process',
+      note: 'Each case runs in its own `node` child process and reports `process.resourceUsage().maxRSS` (worker threads included). Encrypt reads a generated source (a 1 MiB block repeated), decrypt reads a 1 GiB envelope file from os.tmpdir(); both write into a sink that drops the output.',
+      rows: [],
+      extra,
+    };
+  },
+  kms: async () => ({
+    title: 'KMS',
+    note: 'In-memory `LocalKms`. Messages are encrypted one after another with the one-shot `encrypt()`; the caching provider reuses one data key (maxAge 60 s) with a fresh salt per message.',
+    rows: await benchKms(),
+    baselines: { [KMS_ROWS.cached]: KMS_ROWS.uncached },
+  }),
 };
 
-const wanted = process.argv.slice(2);
-const sections: Section[] = [];
-for (const [name, run] of Object.entries(all)) {
-  if (wanted.length > 0 && !wanted.includes(name)) continue;
-  process.stderr.write(`bench: ${name}...\n`);
-  const section = await run();
-  sections.push(section);
+function targets(): TargetLine[] {
+  const lines: TargetLine[] = [];
+  const atLeast = (target: string, value: number | undefined, goal: number, against: string): void => {
+    lines.push({ target, measured: value === undefined ? 'not run' : `${value.toFixed(2)}x ${against}`, met: value === undefined ? undefined : value >= goal });
+  };
+  atLeast('single thread: encryption >= 0.85x raw loop (stream, memory to sink)', ratio(ROWS.streamEnc(1), ROWS.rawSeal), 0.85, 'raw');
+  atLeast('single thread: decryption >= 0.85x raw loop (stream, memory to sink)', ratio(ROWS.streamDec(1), ROWS.rawOpen), 0.85, 'raw');
+  atLeast('single thread: encryption >= 0.85x raw loop (state machine)', ratio(ROWS.machineEnc, ROWS.rawSeal), 0.85, 'raw');
+  atLeast('single thread: decryption >= 0.85x raw loop (state machine)', ratio(ROWS.machineDec, ROWS.rawOpen), 0.85, 'raw');
+  atLeast('single thread: one-shot encrypt() >= 0.85x raw loop into a new array', ratio(ROWS.oneShotEnc(1), ROWS.rawSealInto), 0.85, 'raw into new array');
+  atLeast('single thread: one-shot decrypt() >= 0.85x raw loop into a new array', ratio(ROWS.oneShotDec(1), ROWS.rawOpenInto), 0.85, 'raw into new array');
+  atLeast('concurrency 2: encryption >= 1.5x single thread (stream, memory to sink)', ratio(ROWS.streamEnc(2), ROWS.streamEnc(1)), 1.5, 'concurrency 1');
+  atLeast('concurrency 2: decryption >= 1.5x single thread (stream, memory to sink)', ratio(ROWS.streamDec(2), ROWS.streamDec(1)), 1.5, 'concurrency 1');
+  atLeast('concurrency 2: one-shot encrypt() >= 1.5x single thread', ratio(ROWS.oneShotEnc(2), ROWS.oneShotEnc(1)), 1.5, 'concurrency 1');
+  atLeast('concurrency 2: one-shot decrypt() >= 1.5x single thread', ratio(ROWS.oneShotDec(2), ROWS.oneShotDec(1)), 1.5, 'concurrency 1');
+  const rss = found.rss;
+  if (rss !== undefined) {
+    const worst = rss.rows.reduce((a, b) => (b.overIdleMiB > a.overIdleMiB ? b : a));
+    lines.push({
+      target: 'peak RSS for 1 GiB within 64 MiB of an idle Node process, any concurrency',
+      measured: `worst ${worst.overIdleMiB.toFixed(1)} MiB over idle (${worst.name}, concurrency ${worst.concurrency}); idle ${rss.idleMiB.toFixed(1)} MiB`,
+      met: worst.overIdleMiB <= 64,
+    });
+  }
+  return lines;
 }
-const report = renderReport(sections, {
+
+function chart(): string | undefined {
+  const pair = (label: string, enc: string, dec: string): { label: string; encrypt: number; decrypt: number } | undefined => {
+    const e = row(enc);
+    const d = row(dec);
+    return e && d ? { label, encrypt: e.median, decrypt: d.median } : undefined;
+  };
+  const groups = [
+    pair('raw node:crypto 16 KiB loop', ROWS.rawSeal, ROWS.rawOpen),
+    pair('dek stream, concurrency 2', ROWS.streamEnc(2), ROWS.streamDec(2)),
+    pair('dek stream, concurrency 1', ROWS.streamEnc(1), ROWS.streamDec(1)),
+    pair('dek one-shot, concurrency 1 (new array)', ROWS.oneShotEnc(1), ROWS.oneShotDec(1)),
+    pair('aws-crypto committing, 64 KiB frames', ROWS.peerEnc(PEERS.awsCommitting), ROWS.peerDec(PEERS.awsCommitting)),
+    pair('aws-crypto default (signed)', ROWS.peerEnc(PEERS.awsDefault), ROWS.peerDec(PEERS.awsDefault)),
+    pair('age-encryption', ROWS.peerEnc(PEERS.age), ROWS.peerDec(PEERS.age)),
+  ].filter((g) => g !== undefined);
+  if (groups.length === 0) return undefined;
+  return renderChart(
+    'Throughput in memory by system (median MB/s, one run)',
+    `${process.version}, ${new Date().toISOString().slice(0, 10)}; dek and raw on ${mib(ENVELOPE_BYTES)}, peers on ${mib(PEER_BYTES)}; see RESULTS.md`,
+    groups,
+  );
+}
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in sections));
+if (unknown.length > 0) throw new Error(`unknown section(s) ${unknown.join(', ')}; known: ${Object.keys(sections).join(', ')}`);
+const done: Section[] = [];
+for (const [name, run] of Object.entries(sections)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  const started = performance.now();
+  process.stderr.write(`bench: ${name}...`);
+  const section = await run();
+  found.rows.push(...section.rows);
+  done.push(section);
+  process.stderr.write(` ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+}
+const svg = chart();
+const report = renderReport(done, targets(), {
+  node: process.version,
   '@dek/core': version('@dek/core'),
+  '@dek/stream': version('@dek/stream'),
+  '@aws-crypto/client-node': version('@aws-crypto/client-node'),
+  'age-encryption': version('age-encryption'),
   tinybench: version('tinybench'),
-});
-writeAtomic(resultsPath, report);
+}, svg === undefined ? undefined : 'throughput.svg');
+if (wanted.length === 0) {
+  writeAtomic(resultsPath, report);
+  if (svg !== undefined) writeAtomic(chartPath, svg);
+}
 process.stdout.write(report);

@@ -57,11 +57,15 @@ export function pseudoRandomBytes(length: number, seed: number): Uint8Array {
   return out;
 }
 
-/** Splits `bytes` into writes whose sizes cycle through `sizes` (each at least 1). */
-export function splitBy(bytes: Uint8Array, sizes: readonly number[]): Uint8Array[] {
+/**
+ * Splits `bytes` into writes whose sizes cycle through `sizes` (each at least 1); the last of at
+ * most `maxParts` writes takes the rest (so a run is not dominated by per-write overhead).
+ */
+export function splitBy(bytes: Uint8Array, sizes: readonly number[], maxParts = 1000): Uint8Array[] {
   const parts: Uint8Array[] = [];
   for (let at = 0, i = 0; at < bytes.length; i++) {
-    const size = Math.max(1, sizes.length === 0 ? bytes.length : sizes[i % sizes.length]!);
+    const cycled = sizes.length === 0 || i === maxParts - 1 ? bytes.length : sizes[i % sizes.length]!;
+    const size = Math.max(1, cycled);
     parts.push(bytes.slice(at, at + size));
     at += size;
   }

@@ -10,9 +10,9 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FormatError, encodeHeader } from '@dek/core';
 import { KmsServiceError } from '@dek/kms-adapter';
-import { pseudoRandomBytes, sameBytes } from '../src/bytes.js';
+import { concatBytes, pseudoRandomBytes, sameBytes, splitBy } from '../src/bytes.js';
 import { judgeRelease, type Decryptable } from '../src/harnesses/common.js';
-import { envelopeSeeds, headerArb, payloadSeeds } from '../src/fixtures.js';
+import { blobSeeds, envelopeSeeds, headerArb, headerSeeds, openApiBlobSeeds, payloadSeeds } from '../src/fixtures.js';
 import {
   HARNESSES,
   applyMutations,
@@ -32,7 +32,6 @@ import { chunkedHarness } from '../src/harnesses/chunked.js';
 import { headerHarness } from '../src/harnesses/header.js';
 import { randomAccessHarness } from '../src/harnesses/random-access.js';
 import { streamHarness } from '../src/harnesses/stream.js';
-import { blobSeeds, headerSeeds, openApiBlobSeeds } from '../src/fixtures.js';
 
 const bytes = (...b: number[]): Uint8Array => Uint8Array.from(b);
 
@@ -52,6 +51,15 @@ describe('mutations', () => {
     expect(apply({ op: 'splice', at: 2, from: 1 })).toEqual([0, 1, 0xa1, 0xa2]);
     expect(apply({ op: 'resize', length: 10, fill: 0xee })).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 0xee, 0xee]);
     expect(apply({ op: 'resize', length: 2, fill: 0 })).toEqual([0, 1]);
+  });
+
+  it('split inputs into writes of the given sizes, at most maxParts of them', () => {
+    const input = pseudoRandomBytes(3000, 5);
+    expect(splitBy(input, [1000]).map((p) => p.length)).toEqual([1000, 1000, 1000]);
+    const capped = splitBy(input, [1], 1000);
+    expect(capped.length).toBe(1000);
+    expect(capped.at(-1)!.length).toBe(2001);
+    expect(sameBytes(concatBytes(capped), input)).toBe(true);
   });
 
   it('never modify the valid input they start from', () => {

@@ -24,7 +24,6 @@ import {
 } from '@dek/core';
 import type { KmsBlob } from '@dek/core';
 import { sameBytes } from '../bytes.js';
-import type { CorpusEntry } from '../corpus.js';
 import { blobSeeds, openApiBlobSeeds } from '../fixtures.js';
 import type { Harness } from '../harness.js';
 import { applyMutations, mutationsArb, pushesLengths } from '../mutate.js';

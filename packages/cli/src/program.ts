@@ -44,6 +44,34 @@ function contextOf(command: Command): Context {
   return resolveContext(command.optsWithGlobals<GlobalFlags>());
 }
 
+/** The environment of the cloud KMSs (their flags fall back to it). */
+const CLOUD_ENV = `
+Cloud KMS environment (see also the cloud options of encrypt, decrypt, rewrap):
+  --kms aws       AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN (or the SDK's other
+                  credential sources), AWS_REGION / AWS_DEFAULT_REGION, AWS_PROFILE,
+                  AWS_ENDPOINT_URL_KMS / AWS_ENDPOINT_URL
+  --kms alibaba   ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET,
+                  ALIBABA_CLOUD_SECURITY_TOKEN, ALIBABA_CLOUD_REGION_ID, DEK_ALIBABA_ENDPOINT;
+                  a KMS instance: DEK_ALIBABA_INSTANCE_ENDPOINT, DEK_ALIBABA_CLIENT_KEY_FILE,
+                  DEK_ALIBABA_CLIENT_KEY_PASSWORD, DEK_ALIBABA_CA_FILE
+`;
+
+const CLOUD_GROUP = 'Cloud KMS options (for --kms aws / --kms alibaba):';
+
+/** Adds the cloud KMS options to a command that uses a KMS. */
+function cloudOptions(command: Command): Command {
+  const option = (flags: string, description: string): Option => new Option(flags, description).helpGroup(CLOUD_GROUP);
+  return command
+    .addOption(option('--aws-endpoint <url>', 'AWS KMS endpoint, e.g. http://127.0.0.1:8443 for dek serve (env AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL)'))
+    .addOption(option('--aws-region <region>', "AWS region (env AWS_REGION, AWS_DEFAULT_REGION, else the profile's)"))
+    .addOption(option('--aws-profile <name>', 'profile of the shared AWS config and credentials files (env AWS_PROFILE)'))
+    .addOption(option('--alibaba-endpoint <host|url>', 'Alibaba KMS OpenAPI gateway; http://host:port for a local server (env DEK_ALIBABA_ENDPOINT)'))
+    .addOption(option('--alibaba-region <id>', 'Alibaba region id, e.g. cn-hangzhou (env ALIBABA_CLOUD_REGION_ID)'))
+    .addOption(option('--alibaba-instance-endpoint <host|url>', 'use this Alibaba KMS instance, not the gateway (env DEK_ALIBABA_INSTANCE_ENDPOINT)'))
+    .addOption(option('--alibaba-client-key-file <file>', 'ClientKey JSON of the instance (env DEK_ALIBABA_CLIENT_KEY_FILE); password: env DEK_ALIBABA_CLIENT_KEY_PASSWORD'))
+    .addOption(option('--alibaba-ca-file <file>', 'CA certificate (PEM) of the instance (env DEK_ALIBABA_CA_FILE)'));
+}
+
 const MAIN_HELP = `
 Exit codes:
   0  success
@@ -55,7 +83,7 @@ Environment:
   DEK_KMS         KMS to use: local (default), alibaba, aws
   DEK_MASTER_KEY  base64 master key of the local keystore (instead of <home>/master.key)
   DEK_DEBUG=1     print stack traces with errors
-${examples(
+${CLOUD_ENV}${examples(
   'dek init',
   'dek encrypt -o report.pdf.dek report.pdf',
   'dek decrypt -o report.pdf report.pdf.dek',
@@ -124,7 +152,7 @@ export function buildProgram(): Command {
     .description('enable a disabled key')
     .action(async (ref: string, _options: object, command: Command) => (await commands.key()).runKeySetEnabled(contextOf(command), ref, true));
 
-  program
+  const encrypt = program
     .command('encrypt')
     .argument('[in]', "input file, or '-' / nothing for stdin")
     .description('encrypt a file or stdin under a KMS key (a fresh data key per message)')
@@ -141,11 +169,15 @@ export function buildProgram(): Command {
         'dek encrypt -k alias/backup -c host=db1 -c purpose=backup -o db.dump.dek db.dump',
         'dek encrypt --also-to alias/escrow < data.bin > data.bin.dek',
         'tar c dir | dek encrypt -k alias/backup > dir.tar.dek',
+        'dek encrypt --kms aws --aws-region eu-west-1 -k alias/backup -o db.dump.dek db.dump',
+        'dek encrypt --kms alibaba --alibaba-region cn-hangzhou -k alias/backup -o db.dump.dek db.dump',
       ),
-    )
-    .action(async (input: string | undefined, options: EncryptFlags, command: Command) => (await commands.encrypt()).runEncrypt(contextOf(command), input, options));
+    );
+  cloudOptions(encrypt).action(async (input: string | undefined, options: EncryptFlags, command: Command) =>
+    (await commands.encrypt()).runEncrypt(contextOf(command), input, options),
+  );
 
-  program
+  const decrypt = program
     .command('decrypt')
     .argument('[in]', "input file, or '-' / nothing for stdin")
     .description('decrypt a dek file or stdin; a file output appears only once everything verified')
@@ -160,9 +192,12 @@ export function buildProgram(): Command {
         'dek decrypt < dir.tar.dek | tar x',
         'dek decrypt -c purpose=backup -o db.dump db.dump.dek',
         'dek decrypt --range 0-1023 video.mp4.dek > head.bin',
+        'dek decrypt --kms aws --aws-region eu-west-1 -o db.dump db.dump.dek',
       ),
-    )
-    .action(async (input: string | undefined, options: DecryptFlags, command: Command) => (await commands.decrypt()).runDecrypt(contextOf(command), input, options));
+    );
+  cloudOptions(decrypt).action(async (input: string | undefined, options: DecryptFlags, command: Command) =>
+    (await commands.decrypt()).runDecrypt(contextOf(command), input, options),
+  );
 
   program
     .command('inspect')
@@ -172,31 +207,46 @@ export function buildProgram(): Command {
     .addHelpText('after', examples('dek inspect backup.tar.dek', 'dek inspect --json backup.tar.dek | jq .slots'))
     .action(async (file: string, options: { json?: boolean }, command: Command) => (await commands.inspect()).runInspect(contextOf(command), file, options));
 
-  program
+  const rewrap = program
     .command('rewrap')
     .argument('<file>', 'a dek file')
     .description("re-wrap the data key under keys' current primary versions (or other keys); the payload is copied unchanged")
     .option('--to <key>', 'wrap under this key instead of the current ones (repeatable)', collect)
     .option('-o, --output <file>', 'write here instead of replacing <file> in place (atomically)')
     .option('-f, --force', 'replace an existing output file')
-    .addHelpText('after', examples('dek key rotate alias/default && dek rewrap notes.txt.dek', 'dek rewrap --to alias/new -o moved.dek old.dek'))
-    .action(async (file: string, options: RewrapFlags, command: Command) => (await commands.rewrap()).runRewrap(contextOf(command), file, options));
+    .addHelpText('after', examples('dek key rotate alias/default && dek rewrap notes.txt.dek', 'dek rewrap --to alias/new -o moved.dek old.dek'));
+  cloudOptions(rewrap).action(async (file: string, options: RewrapFlags, command: Command) => (await commands.rewrap()).runRewrap(contextOf(command), file, options));
 
   program
     .command('serve')
-    .description('run the KMS server (Alibaba KMS OpenAPI and instance API wire protocols) over the local keystore, until Ctrl-C')
+    .description('run the KMS server (Alibaba KMS OpenAPI, Alibaba KMS instance API and AWS KMS wire protocols, one port) over the local keystore, until Ctrl-C')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', '8443')
     .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM)')
     .option('--tls-key <file>', 'private key of --tls-cert (PEM)')
     .option('--dev-tls', 'serve HTTPS with a throwaway CA; its certificate is written to <home>/serve-ca.pem')
+    .option('--access-key-id <id>', 'Alibaba OpenAPI AccessKeyId to accept (env DEK_SERVE_ACCESS_KEY_ID); secret: DEK_SERVE_ACCESS_KEY_SECRET')
+    .option('--aws-access-key-id <id>', 'AWS access key id to accept (env DEK_SERVE_AWS_ACCESS_KEY_ID); secret: DEK_SERVE_AWS_SECRET_ACCESS_KEY')
+    .option('--aws-region <region>', 'the AWS region requests are signed for and ARNs name', 'us-east-1')
+    .option('--aws-account-id <id>', 'the 12-digit account id in AWS ARNs', '000000000000')
     .option('--client-key <id=cert.pem>', 'accept instance-API requests signed by this ClientKey (repeatable)', collect)
     .addHelpText(
       'after',
       `
-OpenAPI credentials come from DEK_SERVE_ACCESS_KEY_ID and DEK_SERVE_ACCESS_KEY_SECRET; when unset,
-a random pair is made for this run and printed.
-${examples('dek serve', 'dek serve --dev-tls --port 8443', 'DEK_SERVE_ACCESS_KEY_ID=test DEK_SERVE_ACCESS_KEY_SECRET=secret dek serve --port 0')}`,
+Credentials: secrets are read from the environment only (DEK_SERVE_ACCESS_KEY_SECRET,
+DEK_SERVE_AWS_SECRET_ACCESS_KEY), never from flags. An access key id or secret that is not given
+is made at random for this run and printed.
+
+Clients: the AWS dialect takes AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY = the AWS pair, AWS_REGION
+= --aws-region and --aws-endpoint http://127.0.0.1:<port>; the OpenAPI dialect takes
+ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET = the OpenAPI pair and
+--alibaba-endpoint http://127.0.0.1:<port>.
+${examples(
+  'dek serve',
+  'dek serve --dev-tls --port 8443',
+  'DEK_SERVE_AWS_SECRET_ACCESS_KEY=secret dek serve --port 8443 --aws-access-key-id AKIATEST',
+  'AWS_ACCESS_KEY_ID=AKIATEST AWS_SECRET_ACCESS_KEY=secret AWS_REGION=us-east-1 \\\n    dek encrypt --kms aws --aws-endpoint http://127.0.0.1:8443 -k alias/default -o x.dek x',
+)}`,
     )
     .action(async (options: ServeFlags, command: Command) => (await commands.serve()).runServe(contextOf(command), options));
 

@@ -37,6 +37,16 @@ const KMS_HINTS: Readonly<Record<string, string>> = {
   'Keystore.InsecureMasterKeyFile': 'make the master key file private: chmod 600 <home>/master.key (and own it)',
   'Keystore.LockTimeout': 'another dek process holds the keystore lock; retry in a moment',
   'Keystore.Corrupt': 'the keystore file is damaged; restore it from a backup',
+  NotFoundException: 'no such AWS KMS key or alias in this account and region (check -k, --aws-region / AWS_REGION)',
+  DisabledException: 'the AWS KMS key is disabled; enable it with the AWS console or CLI',
+  UnrecognizedClientException: 'the AWS access key id is not known here (check AWS_ACCESS_KEY_ID, --aws-profile, --aws-endpoint)',
+  InvalidSignatureException: 'the AWS secret key does not match its access key id, or the region is wrong (check AWS_SECRET_ACCESS_KEY, --aws-region)',
+  AccessDeniedException: 'the AWS credentials may not use this key',
+  CredentialsProviderError: 'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or choose a profile with --aws-profile / AWS_PROFILE',
+  ClientError: 'check the AWS settings: --aws-region / AWS_REGION, --aws-profile / AWS_PROFILE, --aws-endpoint',
+  'InvalidAccessKeyId.NotFound': 'the Alibaba AccessKeyId is not known here (check ALIBABA_CLOUD_ACCESS_KEY_ID, --alibaba-endpoint)',
+  SignatureDoesNotMatch: 'the Alibaba AccessKey secret does not match its id (check ALIBABA_CLOUD_ACCESS_KEY_SECRET)',
+  NetworkFailure: 'the KMS could not be reached: check the endpoint and the network',
 };
 
 const SYSTEM_HINTS: Readonly<Record<string, string>> = {
@@ -45,13 +55,19 @@ const SYSTEM_HINTS: Readonly<Record<string, string>> = {
   EDQUOT: 'the disk quota is exceeded; no output file was left behind',
 };
 
-/** KMS codes that mean the command cannot run as set up (exit 2), not that data was refused. */
+/**
+ * KMS codes that mean the command cannot run as set up (exit 2), not that data, a key or the
+ * credentials were refused: besides these, Alibaba's `InvalidParameter*` / `MissingParameter*`.
+ */
 const KMS_USAGE_CODES: ReadonlySet<string> = new Set([
   'Keystore.NotFound',
   'Keystore.MasterKeyMissing',
   'Keystore.InvalidMasterKey',
   'AliasAlreadyExists',
   'Rejected.UnsupportedOperation',
+  'ValidationException',
+  'ClientError',
+  'CredentialsProviderError',
 ]);
 
 interface Shaped {
@@ -112,7 +128,7 @@ export function reportError(error: unknown, debug = false): ErrorReport {
   } else if (isObject(error) && typeof error.code === 'string' && typeof error.httpStatus === 'number') {
     const request = typeof error.requestId === 'string' && error.requestId ? ` (request ${error.requestId})` : '';
     lines.push(`dek: ${error.code}: ${String(error.message)}${request}`);
-    const usage = KMS_USAGE_CODES.has(error.code) || (error.httpStatus === 400 && /^(Invalid|Missing)/.test(error.code));
+    const usage = KMS_USAGE_CODES.has(error.code) || (error.httpStatus === 400 && /^(InvalidParameter|MissingParameter)/.test(error.code));
     exitCode = usage ? EXIT.USAGE : EXIT.FAILURE;
     hint = KMS_HINTS[error.code];
   } else if (isObject(error) && typeof error.code === 'string' && typeof error.syscall === 'string') {

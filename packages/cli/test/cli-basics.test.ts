@@ -61,10 +61,10 @@ describe('usage errors exit 2 with a code and a hint', () => {
     expect(env.stderr).toMatch(/^dek: DEK_USAGE: DEK_KMS 'nope' is not a known KMS/);
   });
 
-  it('a cloud KMS whose adapter is missing says so', async () => {
+  it('dek key refuses a cloud KMS before opening it', async () => {
     const r = await dek(['key', 'list'], { home, env: { DEK_KMS: 'aws' } });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^dek: DEK_UNAVAILABLE: the aws KMS adapter is not available/);
+    expect(r.stderr).toMatch(/^dek: DEK_UNAVAILABLE: dek key manages the local keystore only, not aws keys/);
   });
 
   it('bad option values: -c without =, --range, --rotate', async () => {

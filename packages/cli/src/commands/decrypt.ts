@@ -40,12 +40,12 @@ export async function runDecrypt(context: Context, inputPath: string | undefined
     return;
   }
   const input = await openInput(inputPath, 'ciphertext');
-  await withKms(context, { init: 'never' }, async ({ kms }) => {
+  await withKms(context, { init: 'never' }, async ({ kmsByProvider }) => {
     const output = await openOutput(flags.output, { force: flags.force === true, what: 'plaintext', refuseTerminal: false, mode: PLAINTEXT_MODE });
     const progress = createProgress({ label: 'decrypt', total: input.size, quiet: context.quiet });
     const guard: Transform[] = output.isStdout && process.stdout.isTTY ? [terminalTextGuard()] : [];
     try {
-      await pipeline([input.stream, progress.meter, decryptStream({ kms, highWaterMark: STREAM_BUFFER_SIZE, onHeader: (header) => requireContext(header.context, required) }), ...guard, output.stream]);
+      await pipeline([input.stream, progress.meter, decryptStream({ kmsByProvider, highWaterMark: STREAM_BUFFER_SIZE, onHeader: (header) => requireContext(header.context, required) }), ...guard, output.stream]);
       await output.commit();
     } catch (error) {
       await output.abort();

@@ -84,7 +84,7 @@ export async function runKeyCreate(context: Context, flags: KeyCreateFlags): Pro
   if (flags.alias !== undefined && !/^alias\/[a-zA-Z0-9:/_-]{1,255}$/.test(flags.alias)) {
     throw usageError(`--alias '${flags.alias}' is not an alias name`, 'an alias is alias/ followed by letters, digits, and : / _ -, e.g. alias/backup');
   }
-  await withKms(context, { init: 'never' }, async (session) => {
+  await withKms(context, { init: 'never', admin: true }, async (session) => {
     const admin = requireAdmin(context, session);
     if (flags.alias !== undefined && (await aliasTarget(admin, flags.alias)) !== undefined) {
       throw new CliError('DEK_USAGE', `alias '${flags.alias}' already exists`, { exitCode: EXIT.USAGE, hint: "pick another alias, or see which key has it with 'dek key list'" });
@@ -114,7 +114,7 @@ async function aliasTarget(admin: KeyAdministration, alias: string): Promise<str
 
 /** `dek key list`: every key with state, spec, primary version, rotation and aliases. */
 export async function runKeyList(context: Context, flags: { json?: boolean }): Promise<void> {
-  await withKms(context, { init: 'never' }, async (session) => {
+  await withKms(context, { init: 'never', admin: true }, async (session) => {
     const admin = requireAdmin(context, session);
     const keys = await allPages(async (pageNumber) => {
       const r = await admin.listKeys({ pageNumber, pageSize: 100 });
@@ -140,7 +140,7 @@ export async function runKeyList(context: Context, flags: { json?: boolean }): P
 /** `dek key describe <key>`. */
 export async function runKeyDescribe(context: Context, ref: string, flags: { json?: boolean }): Promise<void> {
   const keyRef = parseKeyRef(ref, 'key');
-  await withKms(context, { init: 'never' }, async (session) => {
+  await withKms(context, { init: 'never', admin: true }, async (session) => {
     const admin = requireAdmin(context, session);
     const { keyMetadata } = await admin.describeKey({ keyId: keyRef });
     const [aliases, versions] = [await aliasesOf(admin, keyMetadata.keyId), await versionsOf(admin, keyMetadata.keyId)];
@@ -152,7 +152,7 @@ export async function runKeyDescribe(context: Context, ref: string, flags: { jso
 /** `dek key rotate <key>`: a new primary version. */
 export async function runKeyRotate(context: Context, ref: string): Promise<void> {
   const keyRef = parseKeyRef(ref, 'key');
-  await withKms(context, { init: 'never' }, async (session) => {
+  await withKms(context, { init: 'never', admin: true }, async (session) => {
     const admin = requireAdmin(context, session);
     const { keyMetadata } = await admin.describeKey({ keyId: keyRef });
     const { keyVersion } = await admin.createKeyVersion({ keyId: keyMetadata.keyId });
@@ -163,7 +163,7 @@ export async function runKeyRotate(context: Context, ref: string): Promise<void>
 /** `dek key enable|disable <key>`. */
 export async function runKeySetEnabled(context: Context, ref: string, enabled: boolean): Promise<void> {
   const keyRef = parseKeyRef(ref, 'key');
-  await withKms(context, { init: 'never' }, async (session) => {
+  await withKms(context, { init: 'never', admin: true }, async (session) => {
     const admin = requireAdmin(context, session);
     const { keyMetadata } = await admin.describeKey({ keyId: keyRef });
     if (enabled) await admin.enableKey({ keyId: keyMetadata.keyId });

@@ -24,8 +24,8 @@ const PIECE = 16 << 20;
 export async function decryptRange(context: Context, path: string, range: ByteRange, required: Readonly<Record<string, string>>, flags: DecryptFlags): Promise<void> {
   const handle = await openFile(path);
   try {
-    await withKms(context, { init: 'never' }, async ({ kms }) => {
-      const reader = await openEnvelope(handle, { kms });
+    await withKms(context, { init: 'never' }, async ({ kmsByProvider }) => {
+      const reader = await openEnvelope(handle, { kmsByProvider });
       try {
         requireContext(reader.header.context, required);
         if (range.start > reader.size) {

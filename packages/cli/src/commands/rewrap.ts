@@ -89,7 +89,7 @@ export async function runRewrap(context: Context, file: string, flags: RewrapFla
     const progress = createProgress({ label: 'rewrap', total: info.payloadLength === undefined ? undefined : info.headerLength + info.payloadLength, quiet: context.quiet });
     try {
       const input = await openInput(file, 'dek file');
-      const transform = rewrapStream({ kms: session.kms, to: keys.map((keyId) => ({ keyId })), highWaterMark: STREAM_BUFFER_SIZE });
+      const transform = rewrapStream({ kms: session.kms, kmsByProvider: session.kmsByProvider, to: keys.map((keyId) => ({ keyId })), highWaterMark: STREAM_BUFFER_SIZE });
       await pipeline(input.stream, progress.meter, transform, output.stream);
       const result = transform.result;
       if (result === undefined) throw new Error('rewrap finished without a header');

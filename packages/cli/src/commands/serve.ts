@@ -1,11 +1,15 @@
 /**
- * `dek serve`: the KMS server of `@dek/kms-server` (Alibaba KMS OpenAPI and instance API wire
- * protocols) over the local keystore, until SIGINT / SIGTERM.
+ * `dek serve`: the KMS server of `@dek/kms-server` (Alibaba KMS OpenAPI, Alibaba KMS instance API
+ * and AWS KMS wire protocols, on one port) over the local keystore, until SIGINT / SIGTERM.
  *
- * Credentials: OpenAPI access keys from `DEK_SERVE_ACCESS_KEY_ID` / `DEK_SERVE_ACCESS_KEY_SECRET`
- * (a random pair is made and printed when unset); instance-API ClientKeys registered with
- * `--client-key ID=CERT.pem`. HTTPS with `--tls-cert` / `--tls-key`, or `--dev-tls` (a
- * throwaway CA whose certificate is written to `<home>/serve-ca.pem`).
+ * Credentials: the OpenAPI AccessKey pair `--access-key-id` (or `DEK_SERVE_ACCESS_KEY_ID`) with
+ * `DEK_SERVE_ACCESS_KEY_SECRET`; the AWS pair `--aws-access-key-id` (or
+ * `DEK_SERVE_AWS_ACCESS_KEY_ID`) with `DEK_SERVE_AWS_SECRET_ACCESS_KEY`, for `--aws-region`
+ * (default `us-east-1`) and `--aws-account-id` (default `000000000000`). Secrets come from the
+ * environment only; a missing id or secret is made at random for the run and printed.
+ * Instance-API ClientKeys are registered with `--client-key ID=CERT.pem`. HTTPS with
+ * `--tls-cert` / `--tls-key`, or `--dev-tls` (a throwaway CA whose certificate is written to
+ * `<home>/serve-ca.pem`).
  *
  * @module
  */
@@ -27,6 +31,39 @@ export interface ServeFlags {
   readonly tlsKey?: string;
   readonly devTls?: boolean;
   readonly clientKey?: string[];
+  /** OpenAPI AccessKeyId (its secret: `DEK_SERVE_ACCESS_KEY_SECRET`). */
+  readonly accessKeyId?: string;
+  /** AWS access key id (its secret: `DEK_SERVE_AWS_SECRET_ACCESS_KEY`). */
+  readonly awsAccessKeyId?: string;
+  readonly awsRegion: string;
+  readonly awsAccountId: string;
+}
+
+/** One credential pair the server accepts, and whether each half was made for this run. */
+interface Credential {
+  readonly id: string;
+  readonly secret: string;
+  readonly madeId: boolean;
+  readonly madeSecret: boolean;
+}
+
+/**
+ * The pair from `flagId` (else the variable `idVar`) and the variable `secretVar`; a missing half
+ * is made at random. A secret without an id is a usage error.
+ */
+function credentialOf(flagId: string | undefined, option: string, idVar: string, secretVar: string, makeId: () => string): Credential {
+  if (flagId !== undefined && !/^[\x21-\x7e]{1,128}$/.test(flagId)) throw usageError(`${option} '${flagId}' is not an access key id`, 'use 1..128 printable characters without spaces');
+  const envId = process.env[idVar] || undefined;
+  const secret = process.env[secretVar] || undefined;
+  const id = flagId ?? envId;
+  if (id === undefined && secret !== undefined) throw usageError(`${secretVar} is set but no access key id is given`, `give ${option} or set ${idVar}`);
+  return { id: id ?? makeId(), secret: secret ?? randomBytes(30).toString('base64url'), madeId: id === undefined, madeSecret: secret === undefined };
+}
+
+function describeCredential(dialect: string, credential: Credential, idVar: string, secretVar: string): string {
+  if (!credential.madeSecret) return `${dialect}: access key id ${credential.id} (secret from ${secretVar})`;
+  const made = credential.madeId ? 'both made for this run' : 'secret made for this run';
+  return `${dialect}: access key id ${credential.id}, secret ${credential.secret} (${made}; set ${idVar}/${secretVar} to choose them)`;
 }
 
 async function readText(path: string, what: string): Promise<string> {
@@ -61,6 +98,10 @@ async function clientKeysOf(pairs: readonly string[] | undefined): Promise<Recor
   return keys;
 }
 
+/** The server's own checks of the AWS region and account id, repeated to name the flags. */
+const AWS_REGION = /^[a-z0-9-]{1,64}$/;
+const AWS_ACCOUNT_ID = /^\d{12}$/;
+
 function portOf(text: string): number {
   const port = Number(text);
   if (!/^\d+$/.test(text) || port > 65535) throw usageError(`--port '${text}' is not a port number`, 'use 0..65535 (0 picks a free port)');
@@ -71,22 +112,29 @@ function portOf(text: string): number {
 export async function runServe(context: Context, flags: ServeFlags): Promise<void> {
   if (context.kms !== 'local') throw usageError(`dek serve serves the local keystore; --kms ${context.kms} cannot be served`, 'run it without --kms');
   const port = portOf(flags.port);
+  if (!AWS_REGION.test(flags.awsRegion)) throw usageError(`--aws-region '${flags.awsRegion}' is not a region name`, 'use a name such as us-east-1');
+  if (!AWS_ACCOUNT_ID.test(flags.awsAccountId)) throw usageError(`--aws-account-id '${flags.awsAccountId}' is not 12 digits`, 'use an account id such as 111122223333');
+  const openApi = credentialOf(flags.accessKeyId, '--access-key-id', 'DEK_SERVE_ACCESS_KEY_ID', 'DEK_SERVE_ACCESS_KEY_SECRET', () => `LTAI${randomBytes(10).toString('hex')}`);
+  const aws = credentialOf(flags.awsAccessKeyId, '--aws-access-key-id', 'DEK_SERVE_AWS_ACCESS_KEY_ID', 'DEK_SERVE_AWS_SECRET_ACCESS_KEY', () => `AKIA${randomBytes(8).toString('hex').toUpperCase()}`);
   const tls = await tlsOf(context, flags);
   const clientKeys = await clientKeysOf(flags.clientKey);
-  const envId = process.env['DEK_SERVE_ACCESS_KEY_ID'];
-  const envSecret = process.env['DEK_SERVE_ACCESS_KEY_SECRET'];
-  if ((envId === undefined) !== (envSecret === undefined)) {
-    throw usageError('DEK_SERVE_ACCESS_KEY_ID and DEK_SERVE_ACCESS_KEY_SECRET go together');
-  }
-  const accessKeyId = envId ?? `LTAI${randomBytes(10).toString('hex')}`;
-  const accessKeySecret = envSecret ?? randomBytes(24).toString('base64url');
 
   await withKms(context, { init: 'never' }, async ({ local }) => {
     if (local === undefined) throw new CliError('DEK_UNAVAILABLE', 'only the local keystore can back the server', { exitCode: EXIT.USAGE });
-    const server = await startKmsServer({ kms: local, host: flags.host, port, accessKeys: { [accessKeyId]: accessKeySecret }, clientKeys, ...(tls ? { tls } : {}) });
-    const lines = [`KMS server for ${context.home} listening on ${server.url}`];
-    if (envId === undefined) lines.push(`OpenAPI access key id ${accessKeyId}, secret ${accessKeySecret} (made for this run; set DEK_SERVE_ACCESS_KEY_ID/SECRET to choose them)`);
-    else lines.push(`OpenAPI access key id ${accessKeyId} (from DEK_SERVE_ACCESS_KEY_ID)`);
+    const server = await startKmsServer({
+      kms: local,
+      host: flags.host,
+      port,
+      accessKeys: { [openApi.id]: openApi.secret },
+      aws: { credentials: { [aws.id]: aws.secret }, region: flags.awsRegion, accountId: flags.awsAccountId },
+      clientKeys,
+      ...(tls ? { tls } : {}),
+    });
+    const lines = [
+      `KMS server for ${context.home} listening on ${server.url}`,
+      describeCredential('Alibaba OpenAPI', openApi, 'DEK_SERVE_ACCESS_KEY_ID', 'DEK_SERVE_ACCESS_KEY_SECRET'),
+      describeCredential(`AWS KMS (region ${flags.awsRegion}, account ${flags.awsAccountId})`, aws, 'DEK_SERVE_AWS_ACCESS_KEY_ID', 'DEK_SERVE_AWS_SECRET_ACCESS_KEY'),
+    ];
     if (Object.keys(clientKeys).length > 0) lines.push(`instance API ClientKeys: ${Object.keys(clientKeys).join(', ')}`);
     if (tls === undefined && flags.host !== '127.0.0.1' && flags.host !== 'localhost' && flags.host !== '::1') {
       lines.push('warning: plain HTTP on a non-loopback address; use --tls-cert/--tls-key or --dev-tls');
