@@ -286,20 +286,6 @@ export const serverOpenApiHarness: Harness<OpenApiCase> = {
       });
   },
   check,
-  knownBugs: [
-    {
-      id: 'openapi-unparsable-target',
-      summary: 'handleOpenApi: new URL(req.url) throws a TypeError for a request target like "//" or "//[" -> 500 InternalFailure, before authentication',
-      matches: (c) => {
-        try {
-          new URL(c.path ?? '/', 'http://localhost');
-          return false;
-        } catch {
-          return true;
-        }
-      },
-    },
-  ],
   toCorpus: (c, finding): CorpusEntry => ({ format: 'json', meta: { harness: 'server-openapi', finding: finding.kind, message: finding.message }, value: c }),
   fromCorpus(entry) {
     if (entry.format !== 'json') throw new Error('expected a json corpus entry');

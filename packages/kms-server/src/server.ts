@@ -116,7 +116,7 @@ export async function startKmsServer(options: KmsServerOptions): Promise<KmsServ
     nonces: new NonceCache(2 * timestampWindowMs),
   };
   const instance = {
-    clientKeys: new Map(Object.entries(options.clientKeys ?? {}).map(([id, key]) => [id, createPublicKey(key)] as const)),
+    clientKeys: new Map(Object.entries(options.clientKeys ?? {}).map(([id, key]) => [id, typeof key !== 'string' && key.type === 'public' ? key : createPublicKey(key)] as const)),
     timestampWindowMs,
     now,
   };

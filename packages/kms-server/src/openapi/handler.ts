@@ -43,6 +43,19 @@ export function jsonError(error: ApiError, requestId: string, hostId: string): J
   };
 }
 
+/**
+ * Parses the request target. It must be origin-form (`/path?query`); it is appended to a fixed
+ * origin rather than resolved against it, so `//host`-like targets stay paths instead of throwing.
+ */
+function requestUrl(target: string): URL {
+  if (!target.startsWith('/')) throw new ApiError(400, 'InvalidParameter', 'The request target is not valid.');
+  try {
+    return new URL(`http://localhost${target}`);
+  } catch {
+    throw new ApiError(400, 'InvalidParameter', 'The request target is not valid.');
+  }
+}
+
 /** Answers an OpenAPI request whose body has been read. Never throws. */
 export async function handleOpenApi(
   req: IncomingMessage,
@@ -57,7 +70,7 @@ export async function handleOpenApi(
     if (method !== 'POST' && method !== 'GET') {
       throw new ApiError(403, 'UnsupportedHTTPMethod', 'This http method is not supported.');
     }
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req.url ?? '/');
     const query = paramsOf(url.searchParams);
     const form = isForm(req) ? paramsOf(new URLSearchParams(body.toString('utf8'))) : [];
     const headerNames = Object.keys(req.headers);
