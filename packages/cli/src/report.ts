@@ -121,26 +121,37 @@ export function reportError(error: unknown, debug = false): ErrorReport {
     hint = error.hint;
   } else if (isObject(error) && typeof error.code === 'string' && error.code.startsWith('DEK_')) {
     const code = error.code;
-    lines.push(`dek: ${code}: ${String(error.message)}${fieldSuffix(error.details)}`);
+    lines.push(`dek: ${code}: ${oneLine(error.message, debug)}${fieldSuffix(error.details)}`);
     lines.push(...slotFailures(error.details));
     exitCode = code === 'DEK_ARGUMENT' ? EXIT.USAGE : EXIT.FAILURE;
     hint = (code === 'DEK_KMS' ? kmsHint(error.details) : undefined) ?? DEK_HINTS[code];
   } else if (isObject(error) && typeof error.code === 'string' && typeof error.httpStatus === 'number') {
     const request = typeof error.requestId === 'string' && error.requestId ? ` (request ${error.requestId})` : '';
-    lines.push(`dek: ${error.code}: ${String(error.message)}${request}`);
+    lines.push(`dek: ${error.code}: ${oneLine(error.message, debug)}${request}`);
     const usage = KMS_USAGE_CODES.has(error.code) || (error.httpStatus === 400 && /^(InvalidParameter|MissingParameter)/.test(error.code));
     exitCode = usage ? EXIT.USAGE : EXIT.FAILURE;
     hint = KMS_HINTS[error.code];
   } else if (isObject(error) && typeof error.code === 'string' && typeof error.syscall === 'string') {
-    lines.push(`dek: ${error.code}: ${String(error.message)}`);
+    lines.push(`dek: ${error.code}: ${oneLine(error.message, debug)}`);
     hint = SYSTEM_HINTS[error.code];
   } else {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = oneLine(error instanceof Error ? error.message : String(error), debug);
     lines.push(`dek: ERROR: ${message}`);
   }
   if (hint) lines.push(`dek: hint: ${hint}`);
   if (debug && error instanceof Error && error.stack) lines.push(error.stack);
   return { exitCode, lines };
+}
+
+/**
+ * The first line of a message, so each failure stays one line: some KMS errors carry more (AWS's
+ * InvalidSignatureException adds the canonical request it expected). All of it with `debug`.
+ */
+function oneLine(message: unknown, debug: boolean): string {
+  const text = String(message);
+  const end = text.indexOf('\n');
+  if (debug || end < 0) return text;
+  return `${text.slice(0, end).trimEnd()} [more with DEK_DEBUG=1]`;
 }
 
 function fieldSuffix(details: unknown): string {
