@@ -144,7 +144,7 @@ function openAlibabaOpenApi(context: Context, flags: CloudFlags, env: Env): Clou
     ...(url && { endpoint: url.host, protocol: url.protocol === 'http:' ? 'http' : 'https' }),
     ...(region && { regionId: region.value }),
   });
-  return { kms, close: () => undefined }; // the official client keeps no connection open
+  return { kms, close: () => undefined }; // AlibabaOpenApiKms has nothing to close
 }
 
 /**

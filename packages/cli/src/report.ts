@@ -85,7 +85,7 @@ function isObject(value: unknown): value is Shaped {
 }
 
 /** One line per KMS slot failure listed in a `DEK_KMS` error's `details.failures`. */
-function slotFailures(details: unknown): string[] {
+function slotFailures(details: unknown, debug: boolean): string[] {
   if (!isObject(details)) return [];
   const failures = (details as { failures?: unknown }).failures;
   if (!Array.isArray(failures)) return [];
@@ -95,7 +95,7 @@ function slotFailures(details: unknown): string[] {
     const inner = isObject(f['error']) ? (f['error'] as Shaped) : (f as Shaped);
     const where = [f['kms'], f['keyId']].filter((v) => typeof v === 'string').join(' ');
     const code = typeof inner.code === 'string' ? `${inner.code}: ` : '';
-    const message = typeof inner.message === 'string' ? inner.message : String(f['reason'] ?? 'failed');
+    const message = oneLine(typeof inner.message === 'string' ? inner.message : String(f['reason'] ?? 'failed'), debug);
     const slot = typeof f['index'] === 'number' ? f['index'] : index;
     return `dek:   slot ${String(slot)}${where ? ` (${where})` : ''}: ${code}${message}`;
   });
@@ -122,7 +122,7 @@ export function reportError(error: unknown, debug = false): ErrorReport {
   } else if (isObject(error) && typeof error.code === 'string' && error.code.startsWith('DEK_')) {
     const code = error.code;
     lines.push(`dek: ${code}: ${oneLine(error.message, debug)}${fieldSuffix(error.details)}`);
-    lines.push(...slotFailures(error.details));
+    lines.push(...slotFailures(error.details, debug));
     exitCode = code === 'DEK_ARGUMENT' ? EXIT.USAGE : EXIT.FAILURE;
     hint = (code === 'DEK_KMS' ? kmsHint(error.details) : undefined) ?? DEK_HINTS[code];
   } else if (isObject(error) && typeof error.code === 'string' && typeof error.httpStatus === 'number') {

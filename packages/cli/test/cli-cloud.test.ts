@@ -112,7 +112,10 @@ describe('--kms aws', () => {
     const encrypted = await dek(['encrypt', '--kms', 'aws', '--aws-endpoint', endpoint, '-k', 'alias/cloud', '-o', at('aws.dek'), at('plain.bin')], { home, env: awsEnv() });
     expect(encrypted.stderr).toBe('');
     expect(encrypted.code).toBe(0);
-    expect(await slotsOf(at('aws.dek'))).toEqual([{ kms: 'aws-kms', keyId: `arn:aws:kms:us-east-1:${ACCOUNT}:key/${keyId}` }]);
+    const slots = await slotsOf(at('aws.dek'));
+    expect(slots).toHaveLength(1);
+    expect(slots[0]).toMatchObject({ kms: 'aws-kms', keyId: `arn:aws:kms:us-east-1:${ACCOUNT}:key/${keyId}` });
+    expect(slots[0]?.keyVersionId).toBeUndefined(); // AWS exposes no key version
     const decrypted = await dek(['decrypt', '--kms', 'aws', '--aws-endpoint', endpoint, '-o', at('aws.out'), at('aws.dek')], { home, env: awsEnv() });
     expect(decrypted.stderr).toBe('');
     expect(decrypted.code).toBe(0);
@@ -129,21 +132,22 @@ describe('--kms aws', () => {
     expect(decrypted.stdout.equals(plain)).toBe(true);
   });
 
-  it('an unknown key: exit 1 with NotFoundException, no output', async () => {
+  it('an unknown key: exit 1, DEK_KMS with NotFoundException, no output', async () => {
     const r = await dek(['encrypt', '--kms', 'aws', '--aws-endpoint', endpoint, '-k', 'alias/missing', '-o', at('missing.dek'), at('plain.bin')], { home, env: awsEnv() });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^dek: NotFoundException: /);
+    expect(r.stderr).toMatch(/^dek: DEK_KMS: advanceGenerateDataKey failed for aws-kms key alias\/missing: NotFoundException: /);
     expect(() => readFileSync(at('missing.dek'))).toThrow();
   });
 
-  it('wrong credentials: exit 1 with InvalidSignatureException (secret) or UnrecognizedClientException (id)', async () => {
+  it('wrong credentials: exit 1 naming InvalidSignatureException (secret) or UnrecognizedClientException (id)', async () => {
     const args = ['encrypt', '--kms', 'aws', '--aws-endpoint', endpoint, '-k', 'alias/cloud'];
     const secret = await dek(args, { home, env: awsEnv({ AWS_SECRET_ACCESS_KEY: 'wrong' }), input: plain });
     expect(secret.code).toBe(1);
-    expect(secret.stderr).toMatch(/^dek: InvalidSignatureException: /);
+    expect(secret.stderr).toMatch(/^dek: DEK_KMS: .*: InvalidSignatureException: The request signature we calculated does not match.* \[more with DEK_DEBUG=1\]/);
+    expect(secret.stderr.split('\n')).toHaveLength(3); // the error (its first line only), the hint, ''
     const id = await dek(args, { home, env: awsEnv({ AWS_ACCESS_KEY_ID: 'AKIAUNKNOWN' }), input: plain });
     expect(id.code).toBe(1);
-    expect(id.stderr).toMatch(/^dek: UnrecognizedClientException: /);
+    expect(id.stderr).toMatch(/^dek: DEK_KMS: .*: UnrecognizedClientException: /);
   });
 
   it('decrypting with wrong credentials: DEK_KMS, the slot failure names the AWS code', async () => {
@@ -152,6 +156,21 @@ describe('--kms aws', () => {
     expect(r.stderr).toMatch(/^dek: DEK_KMS: /);
     expect(r.stderr).toMatch(/slot 0 \(aws-kms arn:aws:kms:\S+\): InvalidSignatureException: /);
     expect(() => readFileSync(at('denied.out'))).toThrow();
+  });
+
+  it('rewraps a file under the aws key', async () => {
+    const r = await dek(['rewrap', '--kms', 'aws', '--aws-endpoint', endpoint, '-o', at('aws-rewrapped.dek'), at('aws.dek')], { home, env: awsEnv() });
+    expect(r.code).toBe(0);
+    expect((await slotsOf(at('aws-rewrapped.dek')))[0]).toMatchObject({ kms: 'aws-kms', keyId: `arn:aws:kms:us-east-1:${ACCOUNT}:key/${keyId}` });
+  });
+
+  it('warns when plain HTTP leaves the machine', async () => {
+    // The file has only a local slot, so nothing is sent to the (unreachable) endpoint.
+    const encrypted = await dek(['encrypt'], { home, input: plain });
+    const r = await dek(['decrypt', '--kms', 'aws', '--aws-endpoint', 'http://192.0.2.1:8443'], { home, env: awsEnv(), input: encrypted.stdout });
+    expect(r.code).toBe(0);
+    expect(r.stdout.equals(plain)).toBe(true);
+    expect(r.stderr).toContain('dek: warning: --aws-endpoint uses plain HTTP to 192.0.2.1:8443');
   });
 
   it('bad settings are usage errors naming the flag', async () => {
@@ -180,10 +199,10 @@ describe('--kms alibaba', () => {
     expect(readFileSync(at('ali.out')).equals(plain)).toBe(true);
   });
 
-  it('wrong credentials: exit 1 with SignatureDoesNotMatch (secret) or InvalidAccessKeyId.NotFound (id)', async () => {
+  it('wrong credentials: exit 1 naming SignatureDoesNotMatch (secret) or InvalidAccessKeyId.NotFound (id)', async () => {
     const secret = await dek(['encrypt', '--kms', 'alibaba', '-k', 'alias/cloud'], { home, env: alibabaEnv({ ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'wrong' }), input: plain });
     expect(secret.code).toBe(1);
-    expect(secret.stderr).toMatch(/^dek: SignatureDoesNotMatch: /);
+    expect(secret.stderr).toMatch(/^dek: DEK_KMS: .*: SignatureDoesNotMatch: /);
     const id = await dek(['decrypt', '--kms', 'alibaba', at('ali.dek')], { home, env: alibabaEnv({ ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI_UNKNOWN' }) });
     expect(id.code).toBe(1);
     expect(id.stderr).toMatch(/slot 0 \(alibaba-openapi \S+\): InvalidAccessKeyId\.NotFound: /);

@@ -1,8 +1,9 @@
 /**
  * The code of a chunk worker thread, as a string run with `new Worker(source, { eval: true })`.
- * Plain CommonJS JavaScript on `node:crypto` only: it runs the same from the TypeScript sources
- * (under vitest) and from `dist` (under node), and it survives bundling, since no separate file
- * has to be found at run time.
+ * Plain JavaScript on `node:crypto` only, loading its modules with `import()` so that it runs
+ * whether the worker evaluates it as CommonJS or as an ES module (a parent started with
+ * `--input-type=module` passes that on): the same from the TypeScript sources (under vitest) and
+ * from `dist` (under node), and it survives bundling, since no separate file has to be found.
  *
  * Protocol (all buffers are transferred, never copied):
  * - `{ type: 'keys', key, nonce }`: the chunk AES-GCM key (16 or 32 bytes) and the 12-byte base
@@ -22,9 +23,9 @@
  */
 
 /** JavaScript source of the worker (see the module comment for its protocol). */
-export const CHUNK_WORKER_SOURCE = String.raw`'use strict';
-const { parentPort } = require('node:worker_threads');
-const { createCipheriv, createDecipheriv } = require('node:crypto');
+export const CHUNK_WORKER_SOURCE = String.raw`(async () => {
+const { parentPort } = await import('node:worker_threads');
+const { createCipheriv, createDecipheriv } = await import('node:crypto');
 
 const CHUNK = 16384;
 const SEALED = 16400;
@@ -114,4 +115,5 @@ parentPort.on('message', (message) => {
   }
   parentPort.postMessage({ id: message.id, input: message.input, outputs: result.out }, [message.input, ...result.out]);
 });
+})();
 `;
