@@ -4,7 +4,11 @@
  *
  * @module
  */
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type protobuf from 'protobufjs';
+
+// protobufjs costs ~30 ms to load: require it on the first message, not with the package.
+const requireLazily = createRequire(import.meta.url);
 
 /** The proto3 source of the messages (a subset of the official `api.proto`). */
 export const INSTANCE_API_PROTO = `
@@ -105,7 +109,7 @@ export type InstanceMessageName = keyof InstanceMessages;
 let root: protobuf.Root | undefined;
 
 function messageType(name: InstanceMessageName): protobuf.Type {
-  root ??= protobuf.parse(INSTANCE_API_PROTO, { keepCase: true }).root;
+  root ??= (requireLazily('protobufjs') as typeof protobuf).parse(INSTANCE_API_PROTO, { keepCase: true }).root;
   return root.lookupType(`api.${name}`);
 }
 

@@ -22,8 +22,8 @@
  * @module
  */
 import { ArgumentError, decodeOpenApiBlob, FormatError } from '@dek/core';
-import * as $Kms from '@alicloud/kms20160120';
-import * as $Util from '@alicloud/tea-util';
+import type * as $Kms from '@alicloud/kms20160120';
+import type * as $Util from '@alicloud/tea-util';
 import { KmsServiceError } from '../errors.js';
 import type {
   AdvanceDecryptRequest,
@@ -66,18 +66,33 @@ export interface AlibabaOpenApiKmsOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
+type KmsModule = typeof $Kms;
 type KmsClientClass = typeof $Kms.default.default;
 type KmsClient = InstanceType<KmsClientClass>;
 type RuntimeOptions = $Util.RuntimeOptions;
+
+/** What a call needs: the SDK module (request classes), a client and the runtime options. */
+interface Session {
+  readonly sdk: KmsModule;
+  readonly client: KmsClient;
+  readonly runtime: RuntimeOptions;
+}
 
 /**
  * The client class of `@alicloud/kms20160120`, a CommonJS module with `exports.default`: Node's
  * ESM loader hands out `module.exports` as the default export, bundlers the `default` property.
  */
-function kmsClientClass(): KmsClientClass {
-  const candidate: unknown = $Kms.default;
+function kmsClientClass(sdk: KmsModule): KmsClientClass {
+  const candidate: unknown = sdk.default;
   const inner: unknown = typeof candidate === 'object' && candidate !== null ? (candidate as { default?: unknown }).default : candidate;
   return inner as KmsClientClass;
+}
+
+// The SDK costs ~0.15 s to load: load it on the first call, not with @dek/kms-adapter.
+let sdkModules: Promise<[KmsModule, typeof $Util]> | undefined;
+function loadSdk(): Promise<[KmsModule, typeof $Util]> {
+  sdkModules ??= Promise.all([import('@alicloud/kms20160120'), import('@alicloud/tea-util')]);
+  return sdkModules;
 }
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -159,9 +174,10 @@ export function openApiError(error: unknown): KmsServiceError {
 export class AlibabaOpenApiKms implements AdvanceKms {
   /** The slot provider id, `alibaba-openapi`. */
   readonly provider = ALIBABA_OPENAPI_PROVIDER;
-  readonly #client: KmsClient;
-  readonly #runtime: RuntimeOptions;
+  readonly #config: Record<string, string>;
+  readonly #timeouts: { readonly readTimeout: number; readonly connectTimeout: number };
   readonly #retry: RetryPolicy;
+  #session: Promise<Session> | undefined;
 
   constructor(options: AlibabaOpenApiKmsOptions = {}) {
     const env = options.env ?? process.env;
@@ -180,22 +196,29 @@ export class AlibabaOpenApiKms implements AdvanceKms {
       ),
       ...(securityToken === undefined || securityToken === '' ? {} : { securityToken }),
     };
-    // The client's Config class lives in @alicloud/rpc-client; it accepts the plain fields.
-    const KmsClient = kmsClientClass();
-    this.#client = new KmsClient(config as unknown as ConstructorParameters<KmsClientClass>[0]);
-    this.#runtime = new $Util.RuntimeOptions({
-      autoretry: false,
-      readTimeout: options.timeoutMs ?? 10_000,
-      connectTimeout: options.connectTimeoutMs ?? 5_000,
-    });
+    this.#config = config;
+    this.#timeouts = { readTimeout: options.timeoutMs ?? 10_000, connectTimeout: options.connectTimeoutMs ?? 5_000 };
     this.#retry = retryPolicy(options.retry);
+  }
+
+  #open(): Promise<Session> {
+    this.#session ??= loadSdk().then(([sdk, util]) => {
+      // The client's Config class lives in @alicloud/rpc-client; it accepts the plain fields.
+      const KmsClient = kmsClientClass(sdk);
+      return {
+        sdk,
+        client: new KmsClient(this.#config as unknown as ConstructorParameters<KmsClientClass>[0]),
+        runtime: new util.RuntimeOptions({ autoretry: false, ...this.#timeouts }),
+      };
+    });
+    return this.#session;
   }
 
   async advanceGenerateDataKey(request: AdvanceGenerateDataKeyRequest): Promise<AdvanceGenerateDataKeyResponse> {
     const context = encryptionContext(request.aad);
-    const r = await this.#call((runtime) =>
-      this.#client.generateDataKeyEx(
-        new $Kms.GenerateDataKeyRequest({
+    const r = await this.#call(({ sdk, client, runtime }) =>
+      client.generateDataKeyEx(
+        new sdk.GenerateDataKeyRequest({
           keyId: request.keyId,
           numberOfBytes: request.numberOfBytes,
           ...context,
@@ -224,9 +247,9 @@ export class AlibabaOpenApiKms implements AdvanceKms {
       throw new ArgumentError('the KMS OpenAPI picks its own IV; leave iv out', { field: 'iv' });
     }
     const context = encryptionContext(request.aad);
-    const r = await this.#call((runtime) =>
-      this.#client.encryptEx(
-        new $Kms.EncryptRequest({
+    const r = await this.#call(({ sdk, client, runtime }) =>
+      client.encryptEx(
+        new sdk.EncryptRequest({
           keyId: request.keyId,
           plaintext: Buffer.from(request.plaintext).toString('base64'),
           ...context,
@@ -255,9 +278,9 @@ export class AlibabaOpenApiKms implements AdvanceKms {
       });
     }
     const context = encryptionContext(request.aad);
-    const r = await this.#call((runtime) =>
-      this.#client.decryptEx(
-        new $Kms.DecryptRequest({ ciphertextBlob: blob, ...context }),
+    const r = await this.#call(({ sdk, client, runtime }) =>
+      client.decryptEx(
+        new sdk.DecryptRequest({ ciphertextBlob: blob, ...context }),
         runtime,
       ),
     );
@@ -278,10 +301,11 @@ export class AlibabaOpenApiKms implements AdvanceKms {
     }
   }
 
-  async #call<T>(call: (runtime: RuntimeOptions) => Promise<T>): Promise<T> {
+  async #call<T>(call: (session: Session) => Promise<T>): Promise<T> {
+    const session = await this.#open();
     return withRetry(this.#retry, async () => {
       try {
-        return await call(this.#runtime);
+        return await call(session);
       } catch (error) {
         throw openApiError(error);
       }

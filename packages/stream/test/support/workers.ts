@@ -19,8 +19,8 @@ export interface WorkerTracker {
   readonly batches: () => number;
   /** Chunk indices the workers reported as failing authentication. */
   readonly failedChunks: number[];
-  /** Resolves once at least one worker was started and all started ones run. */
-  readonly online: () => Promise<void>;
+  /** Resolves once a worker beyond the first `since` was started and all those run. */
+  readonly online: (since: number) => Promise<void>;
   readonly stop: () => void;
 }
 
@@ -43,12 +43,12 @@ export function trackWorkers(): WorkerTracker {
     workers,
     batches: () => batches,
     failedChunks,
-    online: async () => {
-      for (let turns = 0; workers.length === 0; turns++) {
+    online: async (since) => {
+      for (let turns = 0; workers.length <= since; turns++) {
         if (turns > 10_000) throw new Error('no worker was started');
         await new Promise((resolve) => setImmediate(resolve));
       }
-      await Promise.all(workers.filter((w) => !running.has(w)).map((w) => once(w, 'online')));
+      await Promise.all(workers.slice(since).filter((w) => !running.has(w)).map((w) => once(w, 'online')));
     },
     stop: () => unsubscribe('worker_threads', onWorker),
   };
@@ -76,9 +76,10 @@ export async function runWithWorkers(transform: Transform, tracker: WorkerTracke
   transform.on('end', () => {
     ended = true;
   });
+  const since = tracker.workers.length;
   async function* source(): AsyncGenerator<Buffer> {
     yield Buffer.from(first);
-    await tracker.online();
+    await tracker.online(since);
     for (const piece of rest) yield Buffer.from(piece);
   }
   const sink = new Writable({
