@@ -5,13 +5,13 @@
  *
  * @module
  */
-import { pipeline } from 'node:stream/promises';
 import type { Transform } from 'node:stream';
 import { decryptStream } from '@dek/stream';
 import type { Context } from '../context.js';
 import { usageError } from '../errors.js';
 import { isStdio, openInput, STREAM_BUFFER_SIZE } from '../io/input.js';
 import { checkOutput, openOutput, PLAINTEXT_MODE } from '../io/output.js';
+import { writeOutput } from '../io/write-output.js';
 import { terminalTextGuard } from '../io/terminal.js';
 import { withKms } from '../kms.js';
 import { parseContext, parseRange, requireContext } from '../options.js';
@@ -44,15 +44,8 @@ export async function runDecrypt(context: Context, inputPath: string | undefined
     const output = await openOutput(flags.output, { force: flags.force === true, what: 'plaintext', refuseTerminal: false, mode: PLAINTEXT_MODE });
     const progress = createProgress({ label: 'decrypt', total: input.size, quiet: context.quiet });
     const guard: Transform[] = output.isStdout && process.stdout.isTTY ? [terminalTextGuard()] : [];
-    try {
-      await pipeline([input.stream, progress.meter, decryptStream({ kmsByProvider, highWaterMark: STREAM_BUFFER_SIZE, onHeader: (header) => requireContext(header.context, required) }), ...guard, output.stream]);
-      await output.commit();
-    } catch (error) {
-      await output.abort();
-      throw error;
-    } finally {
-      progress.stop();
-    }
+    const decrypt = decryptStream({ kmsByProvider, highWaterMark: STREAM_BUFFER_SIZE, onHeader: (header) => requireContext(header.context, required) });
+    await writeOutput(output, [input.stream, progress.meter, decrypt, ...guard], progress);
   }).catch((error: unknown) => {
     input.stream.destroy();
     throw error;

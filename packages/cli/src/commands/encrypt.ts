@@ -3,11 +3,11 @@
  *
  * @module
  */
-import { pipeline } from 'node:stream/promises';
 import { encryptStream } from '@dek/stream';
 import type { Context } from '../context.js';
 import { isStdio, openInput, STREAM_BUFFER_SIZE } from '../io/input.js';
 import { checkOutput, openOutput, refuseTerminalStdout } from '../io/output.js';
+import { writeOutput } from '../io/write-output.js';
 import { withKms } from '../kms.js';
 import { parseContext, parseKeyRef } from '../options.js';
 import { createProgress } from '../progress.js';
@@ -35,20 +35,8 @@ export async function runEncrypt(context: Context, inputPath: string | undefined
   await withKms(context, { init: flags.init === true ? 'yes' : 'ask' }, async ({ kms }) => {
     const output = await openOutput(flags.output, { force: flags.force === true, what: 'ciphertext', refuseTerminal: true });
     const progress = createProgress({ label: 'encrypt', total: input.size, quiet: context.quiet });
-    try {
-      await pipeline(
-        input.stream,
-        progress.meter,
-        encryptStream({ kms, keyId, keys: also, context: encryptionContext, highWaterMark: STREAM_BUFFER_SIZE }),
-        output.stream,
-      );
-      await output.commit();
-    } catch (error) {
-      await output.abort();
-      throw error;
-    } finally {
-      progress.stop();
-    }
+    const encrypt = encryptStream({ kms, keyId, keys: also, context: encryptionContext, highWaterMark: STREAM_BUFFER_SIZE });
+    await writeOutput(output, [input.stream, progress.meter, encrypt], progress);
   }).catch((error: unknown) => {
     input.stream.destroy();
     throw error;

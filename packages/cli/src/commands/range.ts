@@ -5,12 +5,12 @@
  * @module
  */
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { openEnvelope } from '@dek/stream';
 import type { Context } from '../context.js';
 import { CliError, EXIT } from '../errors.js';
 import { openFile } from '../io/input.js';
 import { openOutput, PLAINTEXT_MODE } from '../io/output.js';
+import { writeOutput } from '../io/write-output.js';
 import { terminalTextGuard } from '../io/terminal.js';
 import { withKms } from '../kms.js';
 import { requireContext, type ByteRange } from '../options.js';
@@ -41,15 +41,7 @@ export async function decryptRange(context: Context, path: string, range: ByteRa
           for (let at = range.start; at < end; at += PIECE) yield await reader.read(at, Math.min(at + PIECE, end));
         };
         const guard = output.isStdout && process.stdout.isTTY ? [terminalTextGuard()] : [];
-        try {
-          await pipeline([Readable.from(pieces(), { objectMode: false }), progress.meter, ...guard, output.stream]);
-          await output.commit();
-        } catch (error) {
-          await output.abort();
-          throw error;
-        } finally {
-          progress.stop();
-        }
+        await writeOutput(output, [Readable.from(pieces(), { objectMode: false }), progress.meter, ...guard], progress);
       } finally {
         reader.close();
       }

@@ -7,7 +7,6 @@
  * @module
  */
 import { realpath, stat } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
 import { inspect, rewrapStream, type EnvelopeInfo } from '@dek/stream';
 import type { EnvelopeHeader } from '@dek/core';
 import type { Context } from '../context.js';
@@ -15,6 +14,7 @@ import { note } from '../context.js';
 import { CliError, EXIT } from '../errors.js';
 import { isStdio, openFile, openInput, STREAM_BUFFER_SIZE } from '../io/input.js';
 import { checkOutput, openOutput } from '../io/output.js';
+import { writeOutput } from '../io/write-output.js';
 import { withKms, type KmsSession } from '../kms.js';
 import { parseKeyRef } from '../options.js';
 import { createProgress } from '../progress.js';
@@ -79,27 +79,23 @@ export async function runRewrap(context: Context, file: string, flags: RewrapFla
       note(context, `${file}: every slot already uses its key's primary version; nothing changed`);
       return;
     }
+    const input = await openInput(file, 'dek file');
     const output = await openOutput(target, {
       force: flags.force === true,
       inPlace,
       what: 'ciphertext',
       refuseTerminal: true,
       ...(mode !== undefined ? { mode } : {}),
+    }).catch((error: unknown) => {
+      input.stream.destroy();
+      throw error;
     });
     const progress = createProgress({ label: 'rewrap', total: info.payloadLength === undefined ? undefined : info.headerLength + info.payloadLength, quiet: context.quiet });
-    try {
-      const input = await openInput(file, 'dek file');
-      const transform = rewrapStream({ kms: session.kms, kmsByProvider: session.kmsByProvider, to: keys.map((keyId) => ({ keyId })), highWaterMark: STREAM_BUFFER_SIZE });
-      await pipeline(input.stream, progress.meter, transform, output.stream);
-      const result = transform.result;
-      if (result === undefined) throw new Error('rewrap finished without a header');
-      await output.commit();
-      note(context, `${output.path ?? 'stdout'}: ${describeSlots(result.previous)} -> ${describeSlots(result.header)}`);
-    } catch (error) {
-      await output.abort();
-      throw error;
-    } finally {
-      progress.stop();
-    }
+    const transform = rewrapStream({ kms: session.kms, kmsByProvider: session.kmsByProvider, to: keys.map((keyId) => ({ keyId })), highWaterMark: STREAM_BUFFER_SIZE });
+    await writeOutput(output, [input.stream, progress.meter, transform], progress, () => {
+      if (transform.result === undefined) throw new Error('rewrap finished without a header');
+    });
+    const { previous, header } = transform.result!;
+    note(context, `${output.path ?? 'stdout'}: ${describeSlots(previous)} -> ${describeSlots(header)}`);
   });
 }
