@@ -3,7 +3,7 @@
  * createCipheriv loop over the same chunks (same key, same nonces), in one run.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { CHUNK_SIZE, deriveChunkKeys, openChunk, sealChunk } from '@dek/core';
+import { CHUNK_SIZE, deriveChunkKeys, openChunk, sealChunk, sealChunkDetached } from '@dek/core';
 import { nodeAesGcm } from '@dek/core/node';
 import { measureThroughput, type Throughput } from './measure.js';
 
@@ -40,6 +40,7 @@ export async function benchChunkLayer(): Promise<Throughput[]> {
       },
     },
     { name: '@dek/core sealChunk 16 KiB', bytes: TOTAL, fn: () => { for (let i = 0; i < CHUNKS; i++) sealChunk(keys, i, chunk(i)); } },
+    { name: '@dek/core sealChunkDetached 16 KiB', bytes: TOTAL, fn: () => { for (let i = 0; i < CHUNKS; i++) sealChunkDetached(keys, i, chunk(i)); } },
     {
       name: 'raw node:crypto open 16 KiB',
       bytes: TOTAL,

@@ -3,11 +3,16 @@
  * the AWS Encryption SDK and age. dek runs three ways: its Node stream from a buffer into a sink
  * that drops the output (the streaming path; warm memory), its synchronous state machines, and
  * the one-shot `encrypt()` / `decrypt()`, whose result is a fresh array (cold memory; compared
- * with the raw loop writing into a fresh array too). Each at concurrency 1 and 2.
+ * with the raw loop writing into a fresh array too). Each on one thread, with one worker thread
+ * started per message (concurrency 2), and with a warm shared pool of one worker thread.
  */
-import { pipeline } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
+import type { Worker } from 'node:worker_threads';
 import {
+  ChunkWorkerPool,
   EnvelopeDecryptor,
   createEnvelopeEncryptor,
   decrypt,
@@ -25,18 +30,26 @@ export const ENVELOPE_BYTES = 256 * MiB;
 /** The peers (50 to 250 MB/s here) on this much, to keep the run short; rates are per MB/s. */
 export const PEER_BYTES = 32 * MiB;
 
+/** How dek runs: one thread, one worker thread started per message, or a warm shared pool. */
+export const MODES = {
+  single: 'concurrency 1',
+  perMessage: 'concurrency 2 (own worker per message)',
+  pool: 'concurrency: pool of 1 thread (warm)',
+} as const;
+export type Mode = (typeof MODES)[keyof typeof MODES];
+
 /** Row names, shared with the report's ratios and the chart. */
 export const ROWS = {
   rawSeal: 'raw node:crypto seal 16 KiB (output dropped)',
   rawOpen: 'raw node:crypto open 16 KiB (output dropped)',
   rawSealInto: 'raw node:crypto seal 16 KiB into a new array',
   rawOpenInto: 'raw node:crypto open 16 KiB into a new array',
-  streamEnc: (c: number) => `dek encryptStream, memory to sink, concurrency ${c}`,
-  streamDec: (c: number) => `dek decryptStream, memory to sink, concurrency ${c}`,
+  streamEnc: (c: Mode) => `dek encryptStream, memory to sink, ${c}`,
+  streamDec: (c: Mode) => `dek decryptStream, memory to sink, ${c}`,
   machineEnc: 'dek EnvelopeEncryptor.writeParts, 1 MiB writes',
   machineDec: 'dek EnvelopeDecryptor.write, 1 MiB writes',
-  oneShotEnc: (c: number) => `dek encrypt() one-shot, concurrency ${c}`,
-  oneShotDec: (c: number) => `dek decrypt() one-shot, concurrency ${c}`,
+  oneShotEnc: (c: Mode) => `dek encrypt() one-shot, ${c}`,
+  oneShotDec: (c: Mode) => `dek decrypt() one-shot, ${c}`,
   peerEnc: (name: string) => `${name} encrypt (${PEER_BYTES / MiB} MiB)`,
   peerDec: (name: string) => `${name} decrypt (${PEER_BYTES / MiB} MiB)`,
 } as const;
@@ -97,17 +110,65 @@ export async function benchEnvelope(): Promise<Throughput[]> {
       },
     },
   ];
-  for (const concurrency of [1, 2]) {
+  const pool = new ChunkWorkerPool({ threads: 1 });
+  for (const [mode, concurrency] of [
+    [MODES.single, 1],
+    [MODES.perMessage, 2],
+    [MODES.pool, pool],
+  ] as const) {
     const stream = { highWaterMark: HIGH_WATER_MARK, concurrency };
     tasks.push(
-      { name: ROWS.streamEnc(concurrency), bytes, fn: () => pipeline(bufferSource(plaintext), encryptStream({ kms, keyId, ...stream }), nullSink()) },
-      { name: ROWS.streamDec(concurrency), bytes, fn: () => pipeline(bufferSource(envelope), decryptStream({ kms, ...stream }), nullSink()) },
-      { name: ROWS.oneShotEnc(concurrency), bytes, fn: () => encrypt(plaintext, { kms, keyId, concurrency }) },
-      { name: ROWS.oneShotDec(concurrency), bytes, fn: () => decrypt(envelope, { kms, concurrency }) },
+      { name: ROWS.streamEnc(mode), bytes, fn: () => pipeline(bufferSource(plaintext), encryptStream({ kms, keyId, ...stream }), nullSink()) },
+      { name: ROWS.streamDec(mode), bytes, fn: () => pipeline(bufferSource(envelope), decryptStream({ kms, ...stream }), nullSink()) },
+      { name: ROWS.oneShotEnc(mode), bytes, fn: () => encrypt(plaintext, { kms, keyId, concurrency }) },
+      { name: ROWS.oneShotDec(mode), bytes, fn: () => decrypt(envelope, { kms, concurrency }) },
     );
   }
   tasks.push(...(await peerTasks(PEERS.awsCommitting, awsCodec(true))));
   tasks.push(...(await peerTasks(PEERS.awsDefault, awsCodec(false))));
   tasks.push(...(await peerTasks(PEERS.age, await ageCodec())));
-  return measureThroughput(tasks, { rounds: 7 });
+  try {
+    return await measureThroughput(tasks, { rounds: 9 });
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Facts that explain the concurrency rows: what one thread already uses, and a thread's start. */
+export interface ConcurrencyContext {
+  /** Process CPU time over wall time while `encryptStream` runs at concurrency 1 (V8's GC threads work too). */
+  readonly coresAtConcurrency1: number;
+  /** Milliseconds from `new ChunkWorkerPool({ threads: 1 })` until its thread runs. */
+  readonly threadStartMs: number;
+}
+
+export async function concurrencyContext(): Promise<ConcurrencyContext> {
+  const { kms, keyId } = await localKey();
+  const plaintext = randomBytes(ENVELOPE_BYTES / 4);
+  const ratios: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const before = process.resourceUsage();
+    const start = performance.now();
+    await pipeline(bufferSource(plaintext), encryptStream({ kms, keyId, highWaterMark: HIGH_WATER_MARK }), nullSink());
+    const wall = performance.now() - start;
+    const after = process.resourceUsage();
+    ratios.push((after.userCPUTime + after.systemCPUTime - before.userCPUTime - before.systemCPUTime) / 1000 / wall);
+  }
+  const starts: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    let started: Worker | undefined;
+    const onWorker = (message: unknown): void => {
+      started = (message as { worker: Worker }).worker;
+    };
+    subscribe('worker_threads', onWorker);
+    const start = performance.now();
+    const pool = new ChunkWorkerPool({ threads: 1 });
+    unsubscribe('worker_threads', onWorker);
+    await once(started!, 'online');
+    starts.push(performance.now() - start);
+    await pool.close();
+  }
+  ratios.sort((a, b) => a - b);
+  starts.sort((a, b) => a - b);
+  return { coresAtConcurrency1: ratios[1]!, threadStartMs: starts[1]! };
 }

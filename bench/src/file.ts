@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Transform } from 'node:stream';
-import { decryptStream, encryptStream } from '@dek/stream';
+import { ChunkWorkerPool, decryptStream, encryptStream } from '@dek/stream';
+import { MODES, type Mode } from './envelope.js';
 import { measureThroughput, type Throughput, type ThroughputTask } from './measure.js';
 import { HIGH_WATER_MARK, MiB, localKey } from './support.js';
 
@@ -17,8 +18,8 @@ export const FILE_BYTES = 256 * MiB;
 
 export const FILE_ROWS = {
   copy: 'plain copy (fs streams)',
-  encrypt: (c: number) => `dek encryptStream file to file, concurrency ${c}`,
-  decrypt: (c: number) => `dek decryptStream file to file, concurrency ${c}`,
+  encrypt: (mode: Mode) => `dek encryptStream file to file, ${mode}`,
+  decrypt: (mode: Mode) => `dek decryptStream file to file, ${mode}`,
 } as const;
 
 function copyThrough(from: string, to: string, transform?: Transform): Promise<void> {
@@ -29,6 +30,7 @@ function copyThrough(from: string, to: string, transform?: Transform): Promise<v
 
 export async function benchFiles(): Promise<Throughput[]> {
   const dir = await mkdtemp(join(tmpdir(), 'dek-bench-'));
+  const pool = new ChunkWorkerPool({ threads: 1 });
   try {
     const { kms, keyId } = await localKey();
     const plain = join(dir, 'plain');
@@ -37,15 +39,20 @@ export async function benchFiles(): Promise<Throughput[]> {
     await writeFile(plain, randomBytes(FILE_BYTES));
     await copyThrough(plain, sealed, encryptStream({ kms, keyId, highWaterMark: HIGH_WATER_MARK }));
     const tasks: ThroughputTask[] = [{ name: FILE_ROWS.copy, bytes: FILE_BYTES, fn: () => copyThrough(plain, out) }];
-    for (const concurrency of [1, 2]) {
+    for (const [mode, concurrency] of [
+      [MODES.single, 1],
+      [MODES.perMessage, 2],
+      [MODES.pool, pool],
+    ] as const) {
       const options = { highWaterMark: HIGH_WATER_MARK, concurrency };
       tasks.push(
-        { name: FILE_ROWS.encrypt(concurrency), bytes: FILE_BYTES, fn: () => copyThrough(plain, out, encryptStream({ kms, keyId, ...options })) },
-        { name: FILE_ROWS.decrypt(concurrency), bytes: FILE_BYTES, fn: () => copyThrough(sealed, out, decryptStream({ kms, ...options })) },
+        { name: FILE_ROWS.encrypt(mode), bytes: FILE_BYTES, fn: () => copyThrough(plain, out, encryptStream({ kms, keyId, ...options })) },
+        { name: FILE_ROWS.decrypt(mode), bytes: FILE_BYTES, fn: () => copyThrough(sealed, out, decryptStream({ kms, ...options })) },
       );
     }
     return await measureThroughput(tasks, { rounds: 4 });
   } finally {
+    await pool.close();
     await rm(dir, { recursive: true, force: true });
   }
 }

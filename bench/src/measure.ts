@@ -2,8 +2,8 @@
  * A thin layer over tinybench: runs a group of tasks that each process a known number of bytes
  * (or operations) per call, and reports the rate (MB/s = 10^6 bytes per second, or ops/s) as
  * median and range over the samples. The tasks are interleaved in rounds (each round runs every
- * task in turn), so that a burst of load from other processes on this shared machine hits all of
- * them alike and ratios within a group stay fair.
+ * task in turn, starting one further each time), so that a burst of load from other processes on
+ * this shared machine hits all of them alike and ratios within a group stay fair.
  */
 import { Bench } from 'tinybench';
 
@@ -55,11 +55,16 @@ export async function measureThroughput(tasks: readonly ThroughputTask[], option
       retainSamples: true,
       throws: true,
     });
-    for (const task of tasks) bench.add(task.name, task.fn);
+    // Each round starts one task further, so that no task always follows the same one (a task
+    // leaving garbage behind would otherwise always tax the same neighbour).
+    const order = tasks.map((_, i) => (i + round) % tasks.length);
+    // An AsyncFunction, so that tinybench does not probe a plain function by calling it once
+    // (unawaited: a promise-returning task would then run concurrently with its own samples).
+    for (const i of order) bench.add(tasks[i]!.name, async () => { await tasks[i]!.fn(); });
     await bench.run();
-    tasks.forEach((task, i) => {
-      const result = bench.tasks[i]!.result;
-      if (result.state !== 'completed') throw new Error(`bench task ${task.name} did not complete: ${result.state}`);
+    order.forEach((i, position) => {
+      const result = bench.tasks[position]!.result;
+      if (result.state !== 'completed') throw new Error(`bench task ${tasks[i]!.name} did not complete: ${result.state}`);
       samples[i]!.push(...(result.latency.samples ?? []));
     });
   }

@@ -1,5 +1,5 @@
 /**
- * Child process of the RSS benchmark. Prints one JSON line `{ maxRssKiB, bytes, ms }` and exits.
+ * Child process of the RSS benchmark. Prints one JSON line `{ maxRssKiB, source, bytes, ms }`.
  *   idle                          an idle Node process (imports nothing)
  *   encrypt <concurrency> <home> <keyId>          1 GiB generated from a repeating 1 MiB block,
  *                                                 through encryptStream into a sink that drops it
@@ -10,13 +10,29 @@
 const [mode = 'idle', concurrencyArg = '1', home = '', extra = ''] = process.argv.slice(2);
 const GiB = 1024 * 1024 * 1024;
 
-function report(bytes: number, ms: number): void {
-  process.stdout.write(`${JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS, bytes, ms })}\n`);
+/**
+ * Peak RSS in KiB. On Linux, `VmHWM` of /proc/self/status: `resourceUsage().maxRSS` (getrusage)
+ * survives execve, so a child forked from a large parent reports at least the parent's size.
+ */
+async function peakRssKiB(): Promise<{ kib: number; source: string }> {
+  try {
+    const { readFile } = await import('node:fs/promises');
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(await readFile('/proc/self/status', 'utf8'));
+    if (match) return { kib: Number(match[1]), source: 'VmHWM' };
+  } catch {
+    // not Linux
+  }
+  return { kib: process.resourceUsage().maxRSS, source: 'maxRSS' };
+}
+
+async function report(bytes: number, ms: number): Promise<void> {
+  const peak = await peakRssKiB();
+  process.stdout.write(`${JSON.stringify({ maxRssKiB: peak.kib, source: peak.source, bytes, ms })}\n`);
 }
 
 async function run(): Promise<void> {
   if (mode === 'idle') {
-    report(0, 0);
+    await report(0, 0);
     return;
   }
   const { createReadStream } = await import('node:fs');
@@ -36,7 +52,7 @@ async function run(): Promise<void> {
     const source = createReadStream(extra, { highWaterMark: HIGH_WATER_MARK });
     await pipeline(source, decryptStream({ kms, concurrency, highWaterMark: HIGH_WATER_MARK }), sink);
   }
-  report(sink.received(), performance.now() - start);
+  await report(sink.received(), performance.now() - start);
 }
 
 await run();

@@ -32,9 +32,13 @@ export interface RssRow {
 /** Concurrencies measured ("whatever the concurrency"). */
 export const RSS_CONCURRENCY = [1, 2, 4] as const;
 
+/** How the children measured their peak (VmHWM on Linux, else maxRSS). */
+export let rssSource = 'maxRSS';
+
 async function measureChild(args: readonly string[]): Promise<{ maxRssMiB: number; bytes: number; ms: number }> {
   const { stdout } = await run(process.execPath, [child, ...args], { maxBuffer: 1 << 20 });
-  const line = JSON.parse(stdout.trim().split('\n').pop()!) as { maxRssKiB: number; bytes: number; ms: number };
+  const line = JSON.parse(stdout.trim().split('\n').pop()!) as { maxRssKiB: number; source: string; bytes: number; ms: number };
+  rssSource = line.source;
   return { maxRssMiB: line.maxRssKiB / 1024, bytes: line.bytes, ms: line.ms };
 }
 

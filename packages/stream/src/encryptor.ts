@@ -20,6 +20,8 @@ import type { AesGcm, EncryptionContext, SuiteName } from '@dek/core';
 import type { AdvanceKms } from '@dek/kms-adapter';
 import { joinBytes } from './bytes.js';
 import { checkConcurrency } from './concurrency.js';
+import type { Concurrency } from './concurrency.js';
+import type { ChunkWorkerPool } from './worker-pool.js';
 import { kmsDataKeys } from './data-keys.js';
 import type { DataKeyLease, DataKeyProvider, DataKeyRequest } from './data-keys.js';
 import { checkKeyId, checkKms, resolveWrapKeys } from './kms.js';
@@ -45,12 +47,14 @@ export interface EncryptOptions {
   /** AES-GCM backend; default node:crypto under Node. */
   readonly aead?: AesGcm;
   /**
-   * Threads that seal chunks, this one included: 1 (the default) to 64.
-   * Above 1, `encryptStream` and `encrypt` start `concurrency - 1` worker threads once a message
-   * passes 1 MiB; the output is byte for byte the same. `createEnvelopeEncryptor` and the Web
-   * stream wrappers ignore it.
+   * Threads that seal chunks, this one included: 1 (the default) to 64, or a
+   * {@link ChunkWorkerPool} whose threads to use. Above 1, `encryptStream` and `encrypt` start
+   * `concurrency - 1` worker threads (at most one per other CPU) once a message passes 1 MiB, and
+   * end them with the message; starting a thread costs tens of milliseconds, which a pool pays
+   * once for many messages. The output is byte for byte the same. `createEnvelopeEncryptor` and
+   * the Web stream wrappers ignore it.
    */
-  readonly concurrency?: number;
+  readonly concurrency?: number | ChunkWorkerPool;
 }
 
 /** Checks a suite name given as an option; ArgumentError `suite` when unknown. */
@@ -76,7 +80,7 @@ export interface PreparedEncryption {
   readonly provider: DataKeyProvider;
   readonly aead: AesGcm | undefined;
   /** Checked `concurrency` (1 when not given). */
-  readonly concurrency: number;
+  readonly concurrency: Concurrency;
 }
 
 /** Validates {@link EncryptOptions} synchronously (ArgumentError naming the field); no KMS call. */

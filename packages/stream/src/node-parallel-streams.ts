@@ -8,6 +8,7 @@
  */
 import { Transform } from 'node:stream';
 import type { TransformCallback, TransformOptions } from 'node:stream';
+import type { Concurrency } from './concurrency.js';
 import type { DecryptOptions } from './decryptor.js';
 import type { PreparedEncryption } from './encryptor.js';
 import { pushPieces } from './node-push.js';
@@ -63,7 +64,7 @@ export class ParallelEncryptTransform extends Transform {
 export class ParallelDecryptTransform extends Transform {
   readonly #decryptor: ParallelEnvelopeDecryptor;
 
-  constructor(options: DecryptOptions & { readonly concurrency: number }, transformOptions: TransformOptions) {
+  constructor(options: Omit<DecryptOptions, 'concurrency'> & { readonly concurrency: Concurrency }, transformOptions: TransformOptions) {
     super(transformOptions);
     this.#decryptor = new ParallelEnvelopeDecryptor({ ...options, emit: (pieces) => pushPieces(this, pieces) });
   }

@@ -10,7 +10,7 @@ import { Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
 import { EnvelopeDecryptor } from './decryptor.js';
 import type { DecryptOptions } from './decryptor.js';
-import { checkConcurrency } from './concurrency.js';
+import { checkConcurrency, isParallel } from './concurrency.js';
 import { prepareEncryption, startEncryption } from './encryptor.js';
 import type { EncryptOptions, EnvelopeEncryptor, PreparedEncryption } from './encryptor.js';
 import { kmsLookup } from './kms.js';
@@ -124,7 +124,7 @@ class DecryptTransform extends Transform {
  */
 export function encryptStream(options: EncryptOptions & NodeStreamOptions): Transform {
   const prepared = prepareEncryption(options);
-  if (prepared.concurrency > 1) return new ParallelEncryptTransform(prepared, transformOptions(options));
+  if (isParallel(prepared.concurrency)) return new ParallelEncryptTransform(prepared, transformOptions(options));
   return new EncryptTransform(prepared, options);
 }
 
@@ -135,6 +135,6 @@ export function encryptStream(options: EncryptOptions & NodeStreamOptions): Tran
 export function decryptStream(options: DecryptOptions & NodeStreamOptions): Transform {
   kmsLookup(options);
   const concurrency = checkConcurrency(options.concurrency);
-  if (concurrency > 1) return new ParallelDecryptTransform({ ...options, concurrency }, transformOptions(options));
+  if (isParallel(concurrency)) return new ParallelDecryptTransform({ ...options, concurrency }, transformOptions(options));
   return new DecryptTransform(options);
 }

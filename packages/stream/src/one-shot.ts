@@ -1,14 +1,14 @@
 /**
  * One-shot helpers for messages held in memory. They feed the state machines in 1 MiB slices and
  * copy the output once into an array allocated at its final size, so a large message is never
- * held twice as a list of pieces. With `concurrency > 1` the payload is sealed or opened on
- * worker threads too.
+ * held twice as a list of pieces. With a `concurrency` above 1 (or a pool) the payload is sealed
+ * or opened on worker threads too.
  *
  * @module
  */
 import { ArgumentError, payloadPlaintextLength, readPrelude, sealedPayloadLength, zeroize } from '@dek/core';
 import { ExactOutput, joinBytes } from './bytes.js';
-import { checkConcurrency } from './concurrency.js';
+import { checkConcurrency, isParallel } from './concurrency.js';
 import { EnvelopeDecryptor } from './decryptor.js';
 import type { DecryptOptions } from './decryptor.js';
 import { prepareEncryption, startEncryption } from './encryptor.js';
@@ -28,7 +28,7 @@ function checkBytes(value: unknown, field: string): Uint8Array {
 export async function encrypt(plaintext: Uint8Array, options: EncryptOptions): Promise<Uint8Array> {
   checkBytes(plaintext, 'plaintext');
   const prepared = prepareEncryption(options);
-  if (prepared.concurrency > 1 && plaintext.length > SLICE) return encryptParallel(plaintext, prepared);
+  if (isParallel(prepared.concurrency) && plaintext.length > SLICE) return encryptParallel(plaintext, prepared);
   const encryptor = await startEncryption(prepared);
   const out = new ExactOutput(encryptor.header.length + sealedPayloadLength(plaintext.length));
   out.put(encryptor.writeParts(plaintext.subarray(0, 0)));
@@ -105,7 +105,7 @@ export async function decrypt(envelope: Uint8Array, options: DecryptOptions): Pr
   const concurrency = checkConcurrency(options.concurrency);
   const out = new PlaintextOutput(envelope);
   try {
-    if (concurrency > 1 && envelope.length > SLICE) {
+    if (isParallel(concurrency) && envelope.length > SLICE) {
       const decryptor = new ParallelEnvelopeDecryptor({ ...options, concurrency, emit: (pieces) => out.put(pieces) });
       try {
         for (let at = 0; at < envelope.length; at += SLICE) await decryptor.write(envelope.subarray(at, at + SLICE));

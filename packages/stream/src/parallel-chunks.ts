@@ -1,19 +1,24 @@
 /**
  * Seals or opens the full chunks of one payload on several threads: the calling thread and
- * `concurrency - 1` worker threads (started once a first whole batch is in, so small messages
- * never pay for them). Bytes are gathered into batches of {@link BATCH_CHUNKS} chunks; a batch
+ * `concurrency - 1` worker threads of its own, at most one per other CPU (started once a first
+ * whole batch is in, so small messages never pay for them), or the threads of a shared
+ * {@link ChunkWorkerPool}. Bytes are gathered into batches of {@link BATCH_CHUNKS} chunks; a batch
  * goes to a running worker that has room, otherwise the calling thread processes it at once (so
  * it also works while the workers start).
  * Output is emitted strictly in chunk order; for opening, a batch is emitted only after every
- * chunk of it verified. At most {@link ParallelChunks.maxBatchesInFlight} batches are in flight
- * (`ready()` waits below that), which bounds the memory whatever the input.
+ * chunk of it verified. `ready()` waits until fewer than {@link ParallelChunks.maxBatchesInFlight}
+ * batches are in flight, which bounds the memory for any length of input (a single write of many
+ * batches is handled whole, as a single-thread write would be).
  *
  * @module
  */
+import { availableParallelism } from 'node:os';
 import { CHUNK_SIZE, SEALED_CHUNK_SIZE, StateError, openChunk, sealChunkDetached, zeroize } from '@dek/core';
 import type { ChunkKeys } from '@dek/core';
-import { ChunkWorkers, JOBS_PER_WORKER } from './chunk-workers.js';
+import { ChunkWorkers, JOBS_PER_THREAD } from './chunk-workers.js';
 import type { ChunkOperation } from './chunk-workers.js';
+import type { Concurrency } from './concurrency.js';
+import { ChunkWorkerPool, poolThreads } from './worker-pool.js';
 
 /** Chunks per batch: 1 MiB of plaintext, large enough to amortize a message round trip. */
 export const BATCH_CHUNKS = 64;
@@ -23,8 +28,8 @@ export interface ParallelChunksOptions {
   readonly op: ChunkOperation;
   /** The payload's chunk keys (not zeroed here: the owner does). */
   readonly keys: ChunkKeys;
-  /** Threads that process chunks, the calling one included (>= 2). */
-  readonly concurrency: number;
+  /** Threads that process chunks, the calling one included (>= 2), or a pool. */
+  readonly concurrency: Concurrency;
   /** Receives output pieces in chunk order. */
   readonly emit: (pieces: readonly Uint8Array[]) => void;
 }
@@ -49,6 +54,7 @@ export class ParallelChunks {
   readonly #op: ChunkOperation;
   readonly #keys: ChunkKeys;
   readonly #emit: (pieces: readonly Uint8Array[]) => void;
+  readonly #concurrency: Concurrency;
   readonly #workerCount: number;
   /** Bytes of one chunk of input: 16384 to seal, 16400 to open. */
   readonly #unit: number;
@@ -67,14 +73,17 @@ export class ParallelChunks {
     this.#op = options.op;
     this.#keys = options.keys;
     this.#emit = options.emit;
-    this.#workerCount = options.concurrency - 1;
+    this.#concurrency = options.concurrency;
+    // Own threads: never more than the other CPUs (more cannot run at once, and each costs memory).
+    this.#workerCount =
+      options.concurrency instanceof ChunkWorkerPool ? options.concurrency.threads : Math.min(options.concurrency, availableParallelism()) - 1;
     this.#unit = options.op === 'seal' ? CHUNK_SIZE : SEALED_CHUNK_SIZE;
     this.#batchBytes = BATCH_CHUNKS * this.#unit;
   }
 
-  /** Batches dispatched but not yet emitted, at most: two per worker and two on this thread. */
+  /** Batches dispatched but not yet emitted, at most: one per worker thread and one on this thread. */
   get maxBatchesInFlight(): number {
-    return this.#workerCount * JOBS_PER_WORKER + 2;
+    return this.#workerCount * JOBS_PER_THREAD + 1;
   }
 
   /** Index of the next chunk to be dispatched (after {@link ParallelChunks.finish}: the final chunk's). */
@@ -156,7 +165,13 @@ export class ParallelChunks {
   }
 
   #startWorkers(): void {
-    if (this.#workerCount > 0) this.#workers = new ChunkWorkers(this.#keys, this.#workerCount, this.#batchBytes);
+    const pool = this.#concurrency;
+    if (pool instanceof ChunkWorkerPool) {
+      const threads = poolThreads(pool);
+      if (!threads.closed) this.#workers = new ChunkWorkers(this.#keys, threads, this.#batchBytes);
+    } else if (this.#workerCount > 0) {
+      this.#workers = new ChunkWorkers(this.#keys, this.#workerCount, this.#batchBytes);
+    }
   }
 
   #workerHasRoom(): boolean {

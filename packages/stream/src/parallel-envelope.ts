@@ -7,6 +7,7 @@
  * @module
  */
 import { zeroize } from '@dek/core';
+import type { Concurrency } from './concurrency.js';
 import type { AesGcm } from '@dek/core';
 import { EnvelopeDecryptor } from './decryptor.js';
 import type { DecryptOptions } from './decryptor.js';
@@ -27,7 +28,7 @@ export class ParallelEnvelopeEncryptor {
   readonly #emit: Emit;
   #started = false;
 
-  constructor(options: EnvelopeEncryptorOptions & { readonly concurrency: number; readonly emit: Emit }) {
+  constructor(options: EnvelopeEncryptorOptions & { readonly concurrency: Concurrency; readonly emit: Emit }) {
     const lease = options.lease;
     try {
       const { suite, header, encodedContext } = envelopeHeader(options);
@@ -89,11 +90,11 @@ export async function startParallelEncryption(prepared: PreparedEncryption, emit
 export class ParallelEnvelopeDecryptor {
   readonly #decryptor: EnvelopeDecryptor;
   readonly #aead: AesGcm | undefined;
-  readonly #concurrency: number;
+  readonly #concurrency: Concurrency;
   readonly #emit: Emit;
   #opener: ParallelOpener | undefined;
 
-  constructor(options: DecryptOptions & { readonly concurrency: number; readonly emit: Emit }) {
+  constructor(options: Omit<DecryptOptions, 'concurrency'> & { readonly concurrency: Concurrency; readonly emit: Emit }) {
     this.#decryptor = new EnvelopeDecryptor(options);
     this.#aead = options.aead;
     this.#concurrency = options.concurrency;

@@ -26,6 +26,7 @@ import {
   zeroizeChunkKeys,
 } from '@dek/core';
 import type { AesGcm, ChunkKeys, SuiteName } from '@dek/core';
+import type { Concurrency } from './concurrency.js';
 import { ParallelChunks } from './parallel-chunks.js';
 
 /** Options shared by {@link ParallelSealer} and {@link ParallelOpener}. */
@@ -37,8 +38,8 @@ export interface ParallelPayloadOptions {
   readonly context: Uint8Array;
   /** Backend of the calling thread (workers use node:crypto; the bytes are the same). */
   readonly aead?: AesGcm;
-  /** Threads, the calling one included (>= 2). */
-  readonly concurrency: number;
+  /** Threads, the calling one included (>= 2), or a pool. */
+  readonly concurrency: Concurrency;
   /** Receives the output pieces in order. */
   readonly emit: (pieces: readonly Uint8Array[]) => void;
 }

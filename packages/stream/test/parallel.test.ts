@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AuthenticationError, DekError, readPrelude } from '@dek/core';
 import type { KeySlot } from '@dek/core';
-import { EnvelopeEncryptor, decrypt, decryptStream, encrypt, encryptStream, leaseOf } from '@dek/stream';
+import { ChunkWorkerPool, EnvelopeEncryptor, decrypt, decryptStream, encrypt, encryptStream, leaseOf } from '@dek/stream';
 import type { DataKeyProvider } from '@dek/stream';
 import { FakeKms } from './support/fake-kms.js';
 import { concat, pseudoRandomBytes, runNode, sameBytes, splitBy } from './support/streams.js';
@@ -168,6 +168,54 @@ describe('concurrency: decryption', () => {
   });
 });
 
+describe('concurrency: a shared ChunkWorkerPool', () => {
+  it('serves many messages, one after another and at once, with the single-thread bytes', async () => {
+    const pool = new ChunkWorkerPool({ threads: 2 });
+    try {
+      expect(pool.threads).toBe(2);
+      expect(tracker.workers).toHaveLength(2);
+      await tracker.online(0);
+      const plaintexts = [3 * MiB + 5, 2 * MiB, 5 * MiB - 1].map((n, i) => pseudoRandomBytes(n, 20 + i));
+      const fixed = await encrypt(plaintexts[0]!, { kms, keyId, context, dataKeys: fixedKeys, concurrency: pool });
+      expect(sameBytes(fixed, singleThreadEnvelope(plaintexts[0]!, fixed))).toBe(true);
+      const sealed: Uint8Array[] = [];
+      for (const plaintext of plaintexts) sealed.push(await encrypt(plaintext, { kms, keyId, context, concurrency: pool }));
+      const opened = await Promise.all(sealed.map((envelope) => decrypt(envelope, { kms, concurrency: pool })));
+      opened.forEach((plaintext, i) => expect(sameBytes(plaintext, plaintexts[i]!)).toBe(true));
+      const streamed = await runNode(decryptStream({ kms, concurrency: pool }), splitBy(sealed[2]!, [MiB, 3, 700_000]));
+      expect(sameBytes(streamed.output, plaintexts[2]!)).toBe(true);
+      expect(tracker.batches()).toBeGreaterThan(0);
+      expect(tracker.workers).toHaveLength(2); // no thread started per message
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('stays usable after a message fails, and runs later messages on the calling thread once closed', async () => {
+    const pool = new ChunkWorkerPool({ threads: 1 });
+    const plaintext = pseudoRandomBytes(4 * MiB, 30);
+    const envelope = await encrypt(plaintext, { kms, keyId, context });
+    try {
+      await tracker.online(0);
+      const bad = envelope.slice();
+      bad[bad.length - 100 * SEALED]! ^= 1;
+      await expect(decrypt(bad, { kms, concurrency: pool })).rejects.toBeInstanceOf(AuthenticationError);
+      expect(sameBytes(await decrypt(envelope, { kms, concurrency: pool }), plaintext)).toBe(true);
+    } finally {
+      await pool.close();
+    }
+    expect(await allExited(tracker.workers)).toBe(true);
+    expect(sameBytes(await decrypt(envelope, { kms, concurrency: pool }), plaintext)).toBe(true);
+    expect(tracker.workers).toHaveLength(1);
+  });
+
+  it('refuses a bad thread count (ArgumentError naming the field)', () => {
+    for (const threads of [0, 64, 1.5]) {
+      expect(() => new ChunkWorkerPool({ threads })).toThrow(expect.objectContaining({ code: 'DEK_ARGUMENT', details: { field: 'threads' } }));
+    }
+  });
+});
+
 describe('concurrency: limits and checks', () => {
   it('keeps the bytes in flight bounded with a slow consumer', async () => {
     const { Readable, Writable } = await import('node:stream');
@@ -221,7 +269,7 @@ describe('concurrency: the worker code from dist under plain node', () => {
       import { randomBytes } from 'node:crypto';
       import { Readable, Writable } from 'node:stream';
       import { pipeline } from 'node:stream/promises';
-      import { decrypt, encryptStream } from '${root}/packages/stream/dist/index.js';
+      import { ChunkWorkerPool, decrypt, encryptStream } from '${root}/packages/stream/dist/index.js';
       import { LocalKms } from '${root}/packages/kms-adapter/dist/index.js';
       let batches = 0;
       const online = [];
@@ -241,9 +289,15 @@ describe('concurrency: the worker code from dist under plain node', () => {
       const out = [];
       await pipeline(Readable.from(source()), encryptStream({ kms, keyId, concurrency: 2 }), new Writable({ write(c, e, cb) { out.push(c); cb(); } }));
       const back = await decrypt(Buffer.concat(out), { kms, concurrency: 2 });
-      console.log(JSON.stringify({ same: Buffer.compare(back, plaintext) === 0, batches }));
+      // A pool left open must not keep the process alive; awaiting close() must see the exits.
+      const open = new ChunkWorkerPool({ threads: 1 });
+      const again = await decrypt(Buffer.concat(out), { kms, concurrency: open });
+      const closed = new ChunkWorkerPool({ threads: 1 });
+      await decrypt(Buffer.concat(out), { kms, concurrency: closed });
+      await closed.close();
+      console.log(JSON.stringify({ same: Buffer.compare(back, plaintext) === 0 && Buffer.compare(again, plaintext) === 0, batches }));
     `;
-    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: root });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: root, timeout: 30_000 });
     const result = JSON.parse(stdout.trim()) as { same: boolean; batches: number };
     expect(result.same).toBe(true);
     expect(result.batches).toBeGreaterThan(0);
