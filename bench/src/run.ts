@@ -12,6 +12,7 @@ import { benchChunkLayer } from './chunk-layer.js';
 import { ENVELOPE_BYTES, MODES, PEER_BYTES, PEERS, ROWS, benchEnvelope, concurrencyContext } from './envelope.js';
 import { FILE_BYTES, FILE_ROWS, benchFiles } from './file.js';
 import { KMS_ROWS, benchKms } from './kms.js';
+import { benchKmsServerLoad } from './kms-server-load.js';
 import type { Throughput } from './measure.js';
 import { renderReport, writeAtomic, type Section, type TargetLine } from './report.js';
 import { benchRss, rssSource, type RssRow } from './rss.js';
@@ -141,6 +142,20 @@ const sections: Record<string, () => Promise<Section>> = {
     rows: await benchKms(),
     baselines: { [KMS_ROWS.cached]: KMS_ROWS.uncached },
   }),
+  server: async () => {
+    const clients = 8;
+    const figures = await benchKmsServerLoad(clients, 3);
+    return {
+      title: 'KMS server load: @dek/kms-server on 127.0.0.1',
+      note: `${clients} concurrent clients for about 3 s per path against one in-memory LocalKms, with CreateKeyVersion calls interleaved (so the primary version moves while requests run). Afterwards every returned blob was decrypted again and checked against its data key. Client and server share this 2-CPU machine.`,
+      rows: [],
+      extra: [
+        '| path | clients | requests | CreateKeyVersion | seconds | requests/s |',
+        '|---|---:|---:|---:|---:|---:|',
+        ...figures.map((f) => `| ${f.path} | ${f.clients} | ${f.requests} | ${f.versionsCreated} | ${f.seconds.toFixed(2)} | ${f.perSecond.toFixed(0)} |`),
+      ],
+    };
+  },
 };
 
 function targets(): TargetLine[] {

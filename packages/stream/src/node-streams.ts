@@ -16,6 +16,7 @@ import type { EncryptOptions, EnvelopeEncryptor, PreparedEncryption } from './en
 import { kmsLookup } from './kms.js';
 import { ParallelDecryptTransform, ParallelEncryptTransform } from './node-parallel-streams.js';
 import { pushPieces, transformOptions } from './node-push.js';
+import { UnlockingTransform } from './node-unlocking-transform.js';
 import type { NodeStreamOptions } from './node-push.js';
 
 class EncryptTransform extends Transform {
@@ -68,53 +69,6 @@ class EncryptTransform extends Transform {
   }
 }
 
-class DecryptTransform extends Transform {
-  readonly #decryptor: EnvelopeDecryptor;
-
-  constructor(options: DecryptOptions & NodeStreamOptions) {
-    super(transformOptions(options));
-    this.#decryptor = new EnvelopeDecryptor(options);
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    const decryptor = this.#decryptor;
-    let pieces: Uint8Array[];
-    try {
-      pieces = decryptor.write(chunk);
-    } catch (error) {
-      callback(error as Error);
-      return;
-    }
-    pushPieces(this, pieces);
-    if (!decryptor.needsKey) {
-      callback();
-      return;
-    }
-    decryptor.unlock().then((more) => {
-      if (this.destroyed) return;
-      pushPieces(this, more);
-      callback();
-    }, callback);
-  }
-
-  override _flush(callback: TransformCallback): void {
-    let pieces: Uint8Array[];
-    try {
-      pieces = this.#decryptor.end();
-    } catch (error) {
-      callback(error as Error);
-      return;
-    }
-    pushPieces(this, pieces);
-    callback();
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.#decryptor.dispose();
-    callback(error);
-  }
-}
-
 /**
  * A Node Transform that encrypts its input into one envelope. Options are checked now
  * (ArgumentError); the data key is fetched on the first write (KmsError then fails the stream).
@@ -136,5 +90,5 @@ export function decryptStream(options: DecryptOptions & NodeStreamOptions): Tran
   kmsLookup(options);
   const concurrency = checkConcurrency(options.concurrency);
   if (isParallel(concurrency)) return new ParallelDecryptTransform({ ...options, concurrency }, transformOptions(options));
-  return new DecryptTransform(options);
+  return new UnlockingTransform(new EnvelopeDecryptor(options), transformOptions(options));
 }

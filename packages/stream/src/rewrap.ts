@@ -5,10 +5,11 @@
  * @module
  */
 import { Readable, Transform } from 'node:stream';
-import type { TransformCallback, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StateError } from '@dek/core';
-import { pushPieces } from './node-push.js';
+import { transformOptions } from './node-push.js';
+import { UnlockingTransform } from './node-unlocking-transform.js';
 import type { NodeStreamOptions } from './node-push.js';
 import { EnvelopeRewrapper } from './rewrapper.js';
 import type { RewrapOptions, RewrapResult } from './rewrapper.js';
@@ -19,54 +20,9 @@ export interface RewrapTransform extends Transform {
   readonly result: RewrapResult | undefined;
 }
 
-class RewrapTransformImpl extends Transform implements RewrapTransform {
-  readonly #rewrapper: EnvelopeRewrapper;
-
-  constructor(options: RewrapOptions & NodeStreamOptions) {
-    super(options.highWaterMark === undefined ? {} : { highWaterMark: options.highWaterMark });
-    this.#rewrapper = new EnvelopeRewrapper(options);
-  }
-
+class RewrapTransformImpl extends UnlockingTransform<EnvelopeRewrapper> implements RewrapTransform {
   get result(): RewrapResult | undefined {
-    return this.#rewrapper.result;
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    const rewrapper = this.#rewrapper;
-    let pieces: Uint8Array[];
-    try {
-      pieces = rewrapper.write(chunk);
-    } catch (error) {
-      callback(error as Error);
-      return;
-    }
-    pushPieces(this, pieces);
-    if (!rewrapper.needsKey) {
-      callback();
-      return;
-    }
-    rewrapper.unlock().then((more) => {
-      if (this.destroyed) return;
-      pushPieces(this, more);
-      callback();
-    }, callback);
-  }
-
-  override _flush(callback: TransformCallback): void {
-    let pieces: Uint8Array[];
-    try {
-      pieces = this.#rewrapper.end();
-    } catch (error) {
-      callback(error as Error);
-      return;
-    }
-    pushPieces(this, pieces);
-    callback();
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.#rewrapper.dispose();
-    callback(error);
+    return this.machine.result;
   }
 }
 
@@ -76,7 +32,7 @@ class RewrapTransformImpl extends Transform implements RewrapTransform {
  * written until then is incomplete, so write to a temporary file and rename on success.
  */
 export function rewrapStream(options: RewrapOptions & NodeStreamOptions): RewrapTransform {
-  return new RewrapTransformImpl(options);
+  return new RewrapTransformImpl(new EnvelopeRewrapper(options), transformOptions(options));
 }
 
 /** What {@link rewrap} reads: a Node Readable, any async iterable of bytes, or bytes in memory. */
