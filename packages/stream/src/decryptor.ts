@@ -137,8 +137,14 @@ export class EnvelopeDecryptor {
    * HeaderMacError on failure.
    */
   async unlock(): Promise<Uint8Array[]> {
+    const unlocked = await this.#unlockHeader('unlock()');
+    return this.#open(unlocked.dataKey, unlocked.encodedContext, unlocked.slotIndex);
+  }
+
+  /** The one KMS step of both unlock methods: unwrap the data key and verify the header MAC. */
+  async #unlockHeader(caller: string): Promise<Awaited<ReturnType<typeof unlockHeader>>> {
     this.#check();
-    if (this.#state !== 'locked') throw new StateError('unlock() needs a complete header and no key yet');
+    if (this.#state !== 'locked') throw new StateError(`${caller} needs a complete header and no key yet`);
     if (this.#lookup === undefined) throw new StateError('no kms or kmsByProvider was given; use unlockWithDataKey()', { field: 'kms' });
     this.#state = 'unlocking';
     let unlocked;
@@ -151,7 +157,7 @@ export class EnvelopeDecryptor {
       zeroize(unlocked.dataKey);
       throw new StateError('the decryptor was disposed while unlocking');
     }
-    return this.#open(unlocked.dataKey, unlocked.encodedContext, unlocked.slotIndex);
+    return unlocked;
   }
 
   /**
@@ -162,20 +168,7 @@ export class EnvelopeDecryptor {
    * @internal
    */
   async unlockPayload(): Promise<PayloadHandover> {
-    this.#check();
-    if (this.#state !== 'locked') throw new StateError('unlockPayload() needs a complete header and no key yet');
-    if (this.#lookup === undefined) throw new StateError('no kms or kmsByProvider was given', { field: 'kms' });
-    this.#state = 'unlocking';
-    let unlocked;
-    try {
-      unlocked = await unlockHeader(this.#collected!, this.#lookup);
-    } catch (error) {
-      this.#fail(error);
-    }
-    if ((this.#state as State) !== 'unlocking') {
-      zeroize(unlocked.dataKey);
-      throw new StateError('the decryptor was disposed while unlocking');
-    }
+    const unlocked = await this.#unlockHeader('unlockPayload()');
     const header = this.#collected!.header;
     this.#authenticated = true;
     this.#state = 'done';
