@@ -2,7 +2,7 @@
  * The KMS instance API (dkms-gcs-0.2): AlibabaInstanceKms over HTTPS with a CA made in the test,
  * and hand-made requests for the error paths a well-behaved client never takes.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +137,22 @@ describe('AlibabaInstanceKms over HTTPS against the instance API', () => {
     const forged = new AlibabaInstanceKms({ endpoint: `127.0.0.1:${h.https.port}`, clientKey: impostor.content, password: 'pw', ca: tls.caCertificate, retry: { maxAttempts: 1 } });
     await expect(forged.advanceGenerateDataKey({ keyId, numberOfBytes: 32 })).rejects.toMatchObject({ httpStatus: 400, code: 'InvalidParam', message: 'The Param Authorization is invalid.' });
     forged.close();
+  });
+
+  it('takes a ClientKey public key given as a KeyObject', async () => {
+    const { tls, clientKey } = testPki();
+    const server = await startKmsServer({
+      kms: h.kms,
+      clientKeys: { [clientKey.keyId]: createPublicKey(clientKey.certificate) },
+      tls: { cert: tls.certificate, key: tls.privateKey },
+    });
+    const client = new AlibabaInstanceKms({ endpoint: `127.0.0.1:${server.port}`, clientKey: clientKey.content, password: CLIENT_KEY_PASSWORD, ca: tls.caCertificate, retry: { maxAttempts: 1 } });
+    try {
+      expect((await client.advanceGenerateDataKey({ keyId, numberOfBytes: 16 })).plaintext).toHaveLength(16);
+    } finally {
+      client.close();
+      await server.close();
+    }
   });
 
   it('reads the ClientKey and the CA from files, as the official SDKs do', async () => {
