@@ -23,6 +23,8 @@ export default defineConfig({
     projects: [
       project('core', 'packages/core'),
       project('kms-adapter', 'packages/kms-adapter'),
+      project('kms-alibaba', 'packages/kms-alibaba'),
+      project('kms-aws', 'packages/kms-aws'),
       project('stream', 'packages/stream'),
       project('kms-server', 'packages/kms-server'),
       project('cli', 'packages/cli'),

@@ -4,7 +4,8 @@
  * AlibabaOpenApiKms (the official @alicloud/kms20160120 client, signature v1, over HTTP), with
  * CreateKeyVersion calls interleaved. Afterwards every returned blob must still decrypt.
  */
-import { AlibabaInstanceKms, AlibabaOpenApiKms, LocalKms, type AdvanceKms } from '@dek/kms-adapter';
+import { LocalKms, type AdvanceKms } from '@dek/kms-adapter';
+import { AlibabaInstanceKms, AlibabaOpenApiKms } from '@dek/kms-alibaba';
 import { createDevTls, issueClientKey, startKmsServer } from '@dek/kms-server';
 
 export interface LoadFigure {

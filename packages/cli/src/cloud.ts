@@ -23,7 +23,9 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
-import { AlibabaInstanceKms, AlibabaOpenApiKms, AwsKms, type AdvanceKms } from '@dek/kms-adapter';
+import type { AdvanceKms } from '@dek/kms-adapter';
+import { AlibabaInstanceKms, AlibabaOpenApiKms } from '@dek/kms-alibaba';
+import { AwsKms } from '@dek/kms-aws';
 import type { CloudFlags, Context, KmsName } from './context.js';
 import { note } from './context.js';
 import { usageError } from './errors.js';

@@ -3,7 +3,8 @@
  * @dek/stream with an `aws-kms` slot next to a `local` slot: either KMS alone opens them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AwsKms, KmsServiceError, LocalKms, type AdvanceKms } from '@dek/kms-adapter';
+import { KmsServiceError, LocalKms, type AdvanceKms } from '@dek/kms-adapter';
+import { AwsKms } from '@dek/kms-aws';
 import { KmsError } from '@dek/core';
 // @dek/stream is not a dependency of this package: its sources are imported by path.
 import { decrypt, encrypt, inspect } from '@dek/stream';

@@ -10,7 +10,8 @@ import { createRequire } from 'node:module';
 import type * as AwsKmsSdk from '@aws-sdk/client-kms';
 import type { KMSClient, KMSServiceException } from '@aws-sdk/client-kms';
 import { expect } from 'vitest';
-import { AwsKms, LocalKms } from '@dek/kms-adapter';
+import { LocalKms } from '@dek/kms-adapter';
+import { AwsKms } from '@dek/kms-aws';
 import { startKmsServer, type KmsServer, type KmsServerOptions } from '@dek/kms-server';
 
 let loaded: typeof AwsKmsSdk | undefined;

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiToAdvanceBlob } from '@dek/core';
-import { AlibabaOpenApiKms, type AlibabaInstanceKms } from '@dek/kms-adapter';
+import { AlibabaOpenApiKms, type AlibabaInstanceKms } from '@dek/kms-alibaba';
 import { startHarness, type Harness } from './support/harness.js';
 import { $Kms, ACCESS_KEY_ID, ACCESS_KEY_SECRET, callApi, kmsClient, openApiClient, type KmsClient } from './support/official.js';
 

@@ -8,15 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KmsServiceError } from '@dek/kms-adapter';
 import {
-  KmsServiceError,
   AlibabaInstanceKms,
   decodeInstanceMessage,
   encodeInstanceMessage,
   instanceAuthorization,
   instanceStringToSign,
   parseClientKey,
-} from '@dek/kms-adapter';
+} from '@dek/kms-alibaba';
 import { issueClientKey, startKmsServer } from '@dek/kms-server';
 import { CLIENT_KEY_PASSWORD, startHarness, testPki, type Harness } from './support/harness.js';
 

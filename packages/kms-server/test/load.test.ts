@@ -5,7 +5,7 @@
  * blob still decrypts, to the data key it came with, and no version was lost. Prints the rate.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlibabaInstanceKms } from '@dek/kms-adapter';
+import type { AlibabaInstanceKms } from '@dek/kms-alibaba';
 import { startHarness, type Harness } from './support/harness.js';
 import { $Kms, callApi, kmsClient, openApiClient } from './support/official.js';
 

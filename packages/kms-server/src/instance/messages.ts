@@ -1,6 +1,6 @@
 /**
  * The protobuf messages of the KMS instance API (`dkms-gcs-0.2`), shared with the client in
- * @dek/kms-adapter so that server and client cannot drift apart. The server routes by action
+ * @dek/kms-alibaba so that server and client cannot drift apart. The server routes by action
  * name at run time, so it sees messages as plain records.
  *
  * @module
@@ -10,7 +10,7 @@ import {
   encodeInstanceMessage,
   INSTANCE_API_PROTO,
   type InstanceMessageName,
-} from '@dek/kms-adapter';
+} from '@dek/kms-alibaba';
 
 /** The proto3 source of the instance API messages. */
 export const INSTANCE_PROTO = INSTANCE_API_PROTO;

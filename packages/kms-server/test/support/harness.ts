@@ -2,7 +2,8 @@
  * One LocalKms behind two servers: HTTP (for the official OpenAPI clients, which cannot be given
  * a private CA) and HTTPS with a CA made here (for the instance API client), plus a ClientKey.
  */
-import { LocalKms, AlibabaInstanceKms } from '@dek/kms-adapter';
+import { LocalKms } from '@dek/kms-adapter';
+import { AlibabaInstanceKms } from '@dek/kms-alibaba';
 import { createDevTls, issueClientKey, startKmsServer, type IssuedClientKey, type KmsServer, type KmsServerOptions } from '@dek/kms-server';
 import { ACCESS_KEY_ID, ACCESS_KEY_SECRET } from './official.js';
 

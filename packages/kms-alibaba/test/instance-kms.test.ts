@@ -1,14 +1,14 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { KmsServiceError } from '@dek/kms-adapter';
 import {
-  KmsServiceError,
   AlibabaInstanceKms,
   decodeInstanceMessage,
   encodeInstanceMessage,
   type InstanceMessageName,
   type InstanceMessages,
-} from '@dek/kms-adapter';
+} from '@dek/kms-alibaba';
 import { makeClientKey, scriptedServer, type SeenRequest } from './alibaba-support.js';
 
 const clientKey = makeClientKey();

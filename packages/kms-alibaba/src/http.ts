@@ -8,7 +8,7 @@
 import type { Agent as HttpAgent, IncomingHttpHeaders } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
-import { KmsServiceError } from '../errors.js';
+import { KmsServiceError } from '@dek/kms-adapter';
 
 /** A complete HTTP response. */
 export interface HttpResponse {

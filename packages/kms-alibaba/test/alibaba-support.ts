@@ -3,9 +3,9 @@
  * whose answers each test scripts.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import forge from 'node-forge';
+
+export { scriptedServer, type Script, type SeenRequest } from '../../../test-support/scripted-server.js';
 
 /** A ClientKey JSON content, its password and the certificate (PEM) whose key verifies its signatures. */
 export interface TestClientKey {
@@ -31,41 +31,5 @@ export function makeClientKey(password = 'client-key-password', keyId = 'KAAP.te
     content: { KeyId: keyId, PrivateKeyData: forge.util.encode64(forge.asn1.toDer(p12).getBytes()) },
     password,
     certificate: forge.pki.certificateToPem(cert),
-  };
-}
-
-/** A request the scripted server saw. */
-export interface SeenRequest {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: IncomingMessage['headers'];
-  readonly body: Buffer;
-}
-
-/** Answers one request; return nothing to leave the request hanging. */
-export type Script = (request: SeenRequest, res: ServerResponse) => void;
-
-/** A loopback HTTP server answering with `script`; `seen` lists every request. */
-export async function scriptedServer(script: Script): Promise<{ url: string; seen: SeenRequest[]; close(): Promise<void> }> {
-  const seen: SeenRequest[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const request = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) };
-      seen.push(request);
-      script(request, res);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }

@@ -1,6 +1,7 @@
 import { sign, verify, createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { KmsServiceError, parseClientKey, parseClientKeyJson } from '@dek/kms-adapter';
+import { KmsServiceError } from '@dek/kms-adapter';
+import { parseClientKey, parseClientKeyJson } from '@dek/kms-alibaba';
 import { makeClientKey } from './alibaba-support.js';
 
 describe('ClientKey parsing', () => {

@@ -20,7 +20,7 @@
  */
 import { ArgumentError } from '@dek/core';
 import type { KMSClient, KMSClientConfig } from '@aws-sdk/client-kms';
-import { KmsServiceError } from '../errors.js';
+import { KmsServiceError } from '@dek/kms-adapter';
 import type {
   AdvanceDecryptRequest,
   AdvanceDecryptResponse,
@@ -29,7 +29,7 @@ import type {
   AdvanceGenerateDataKeyRequest,
   AdvanceGenerateDataKeyResponse,
   AdvanceKms,
-} from '../kms.js';
+} from '@dek/kms-adapter';
 import { awsKmsError } from './aws-error.js';
 import { aadEncryptionContext } from './encryption-context.js';
 import { awsKmsSdk, type AwsKmsSdkModule } from './sdk.js';

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { ArgumentError, zeroize } from '@dek/core';
-import { KmsServiceError } from '../errors.js';
+import { KmsServiceError } from '@dek/kms-adapter';
 import type {
   AdvanceDecryptRequest,
   AdvanceDecryptResponse,
@@ -27,7 +27,7 @@ import type {
   GenerateDataKeyResponse,
   KeyManagementService,
   KmsAlgorithm,
-} from '../kms.js';
+} from '@dek/kms-adapter';
 import { parseClientKey, parseClientKeyJson, type ClientKey, type ClientKeyContent } from './client-key.js';
 import { post, type HttpResponse } from './http.js';
 import {

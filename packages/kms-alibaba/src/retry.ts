@@ -4,7 +4,7 @@
  * @module
  */
 import { ArgumentError, randomBytes } from '@dek/core';
-import { KmsServiceError } from '../errors.js';
+import { KmsServiceError } from '@dek/kms-adapter';
 
 /** How often and how patiently a client retries a failed call. */
 export interface RetryOptions {

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { KmsServiceError } from '../errors.js';
+import { KmsServiceError } from '@dek/kms-adapter';
 import { awsKmsSdk } from './sdk.js';
 
 /** The facts every SDK error may carry. */

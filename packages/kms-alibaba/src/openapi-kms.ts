@@ -24,7 +24,7 @@
 import { ArgumentError, decodeOpenApiBlob, FormatError } from '@dek/core';
 import type * as $Kms from '@alicloud/kms20160120';
 import type * as $Util from '@alicloud/tea-util';
-import { KmsServiceError } from '../errors.js';
+import { KmsServiceError } from '@dek/kms-adapter';
 import type {
   AdvanceDecryptRequest,
   AdvanceDecryptResponse,
@@ -33,7 +33,7 @@ import type {
   AdvanceGenerateDataKeyRequest,
   AdvanceGenerateDataKeyResponse,
   AdvanceKms,
-} from '../kms.js';
+} from '@dek/kms-adapter';
 import { retryPolicy, withRetry, type RetryOptions, type RetryPolicy } from './retry.js';
 
 /** The slot provider id of {@link AlibabaOpenApiKms}. */

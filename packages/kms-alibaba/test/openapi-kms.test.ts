@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ArgumentError } from '@dek/core';
-import { KmsServiceError, AlibabaOpenApiKms, openApiError, type AlibabaOpenApiKmsOptions } from '@dek/kms-adapter';
+import { KmsServiceError } from '@dek/kms-adapter';
+import { AlibabaOpenApiKms, openApiError, type AlibabaOpenApiKmsOptions } from '@dek/kms-alibaba';
 import { scriptedServer, type SeenRequest } from './alibaba-support.js';
 
 const VERSION_ID = 'key-abcdefghijklmnopqrstu-0123456789';

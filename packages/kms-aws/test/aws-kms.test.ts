@@ -9,8 +9,9 @@ import type { ServerResponse } from 'node:http';
 import type * as AwsKmsSdk from '@aws-sdk/client-kms';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ArgumentError } from '@dek/core';
-import { AWS_AAD_CONTEXT_KEY, AwsKms, KmsServiceError, aadEncryptionContext, awsKmsError, type AwsKmsOptions } from '@dek/kms-adapter';
-import { scriptedServer, type SeenRequest } from './alibaba-support.js';
+import { KmsServiceError } from '@dek/kms-adapter';
+import { AWS_AAD_CONTEXT_KEY, AwsKms, aadEncryptionContext, awsKmsError, type AwsKmsOptions } from '@dek/kms-aws';
+import { scriptedServer, type SeenRequest } from '../../../test-support/scripted-server.js';
 
 const ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const BLOB = Buffer.alloc(120, 7);

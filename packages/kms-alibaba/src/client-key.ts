@@ -12,7 +12,7 @@ import type forge from 'node-forge';
 // node-forge costs ~40 ms to load: require it when a ClientKey is parsed, not with the package.
 const requireLazily = createRequire(import.meta.url);
 const forgeLib = (): typeof forge => requireLazily('node-forge') as typeof forge;
-import { KmsServiceError } from '../errors.js';
+import { KmsServiceError } from '@dek/kms-adapter';
 
 /** The JSON content of a ClientKey file. */
 export interface ClientKeyContent {
