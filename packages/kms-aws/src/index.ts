@@ -1,8 +1,8 @@
 /**
- * `@dek/kms-aws`: {@link AwsKms} (provider `aws-kms`) over the official `@aws-sdk/client-kms`,
- * with dek's `aad` carried in the `EncryptionContext` and AWS errors as `KmsServiceError`s.
+ * AWS KMS: {@link AwsKms} (provider `aws-kms`) over the official `@aws-sdk/client-kms`, with dek's
+ * `aad` carried in the `EncryptionContext` and AWS errors as {@link KmsServiceError}s.
  *
- * @packageDocumentation
+ * @module
  */
 export { AwsKms, AWS_KMS_PROVIDER } from './aws-kms.js';
 export type { AwsKmsOptions } from './aws-kms.js';
