@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import forge from 'node-forge';
-import { forgeKeyPair, newCertificate } from './dev-tls.js';
+import { forgeKeyPair, newCertificate } from './certificates.js';
 
 /** A freshly issued ClientKey. */
 export interface IssuedClientKey {
