@@ -11,14 +11,15 @@
  *   and as CommonJS (`.cjs`, imports turned into `require`), in the smallest project that has its
  *   imports;
  * - scripts/pack-install-consumer.ts type-checks against the installed `.d.ts` with
- *   moduleResolution node16, bundler and node10;
+ *   moduleResolution node16, bundler and node10 (the workspace's TypeScript, @types/node from the
+ *   registry);
  * - the installed `dek` binary runs (`npx dek --version`, init, an encrypt/decrypt round trip),
  *   and `npm install -g ./packages/cli` (the README's command) puts `dek` on the PATH.
  *
  * Prints one line per check and exits 1 if any failed. `KEEP_PACK_DIR=1` keeps the temp directory.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -220,7 +221,8 @@ function typeCheck(project, resolution, env) {
     files: ['consumer.ts'],
   };
   writeFileSync(join(project, config), `${JSON.stringify(tsconfig, null, 2)}\n`);
-  run(join(project, 'node_modules', '.bin', 'tsc'), ['-p', config], { cwd: project, env });
+  // The workspace's TypeScript (the same version a user would install) saves a 23 MB download.
+  run(process.execPath, [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', config], { cwd: project, env });
 }
 
 async function main() {
@@ -246,10 +248,11 @@ async function main() {
     }
     await check('private packages (bench, fuzz) refuse to pack', () => {
       const [pnpm, prefix] = pnpmCommand();
-      for (const dir of ['bench', 'fuzz']) {
-        const result = spawnSync(pnpm, [...prefix, 'pack', '--pack-destination', join(work, 'private')], { cwd: join(repo, dir), env, encoding: 'utf8' });
-        assert(result.status !== 0, `${dir} was packed`);
-      }
+      const destination = join(work, 'private');
+      const args = [...prefix, '-r', '--no-bail', '--filter', './bench', '--filter', './fuzz', 'pack', '--pack-destination', destination];
+      const result = spawnSync(pnpm, args, { cwd: repo, env, encoding: 'utf8' });
+      const packed = existsSync(destination) ? readdirSync(destination) : [];
+      assert(result.status !== 0 && packed.length === 0, `packed: ${packed.join(', ') || '(exit 0)'}`);
     });
 
     const tarballOf = (name) => join(tarballs, tarballName(packages.find(({ manifest }) => manifest.name === name).manifest));
@@ -267,10 +270,9 @@ async function main() {
 
     const full = join(work, 'full');
     await check(
-      'install every tarball, typescript and @types/node',
+      'install every tarball and @types/node',
       () => {
-        const dev = rootManifest.devDependencies;
-        const fromRegistry = ['typescript', '@types/node'].map((name) => `${name}@${dev[name]}`);
+        const fromRegistry = [`@types/node@${rootManifest.devDependencies['@types/node']}`];
         // The kms-server README drives the official SDKs, so a user of it installs them too.
         const kmsAlibaba = readJson(join(repo, 'packages', 'kms-alibaba', 'package.json')).dependencies;
         const kmsAws = readJson(join(repo, 'packages', 'kms-aws', 'package.json')).dependencies;
