@@ -116,10 +116,16 @@ export interface EncryptResponse {
   readonly requestId: string;
 }
 
-/** Request of the non-advance `Decrypt`. */
+/**
+ * Request of the non-advance `Decrypt`: the key by `keyId` (its initial version), or the version
+ * by `keyVersionId` (Alibaba's SDKs send it in the `x-kms-migrationkeyversionid` header, no `KeyId`).
+ */
 export interface DecryptRequest {
   readonly ciphertextBlob: Uint8Array;
-  readonly keyId: string;
+  /** Required unless `keyVersionId` is given; then it must name the same key. */
+  readonly keyId?: string;
+  /** The key version whose material wrapped the blob. */
+  readonly keyVersionId?: string;
   readonly iv: Uint8Array;
   readonly algorithm: KmsAlgorithm;
   readonly aad?: Uint8Array;
