@@ -140,6 +140,21 @@ export interface DecryptResponse {
   readonly requestId: string;
 }
 
+/** Request of `resolveKey`. */
+export interface ResolveKeyRequest {
+  /** Key id, alias or ARN. */
+  readonly keyId: string;
+}
+
+/** Response of `resolveKey`: the key a name stands for (as `DescribeKey` reports it). */
+export interface ResolveKeyResponse {
+  /** The key id (never an alias). */
+  readonly keyId: string;
+  /** The key's ARN, when the KMS has them. */
+  readonly arn?: string;
+  readonly requestId: string;
+}
+
 /**
  * What an envelope needs from a KMS. `provider` is the id recorded in each header slot
  * (`local`, `alibaba-kms`, `alibaba-openapi`, `aws-kms`, ...).
@@ -149,6 +164,11 @@ export interface AdvanceKms {
   advanceGenerateDataKey(request: AdvanceGenerateDataKeyRequest): Promise<AdvanceGenerateDataKeyResponse>;
   advanceEncrypt(request: AdvanceEncryptRequest): Promise<AdvanceEncryptResponse>;
   advanceDecrypt(request: AdvanceDecryptRequest): Promise<AdvanceDecryptResponse>;
+  /**
+   * Optional: the key an id, alias or ARN names (`DescribeKey`), so that an allow-list of
+   * aliases can be checked before anything is unwrapped. KMSs without key lookup leave it out.
+   */
+  resolveKey?(request: ResolveKeyRequest): Promise<ResolveKeyResponse>;
 }
 
 /** The crypto calls of a KMS, advance and non-advance. */

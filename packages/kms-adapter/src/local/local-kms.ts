@@ -51,6 +51,8 @@ import type {
   GenerateDataKeyRequest,
   GenerateDataKeyResponse,
   KeyManagementService,
+  ResolveKeyRequest,
+  ResolveKeyResponse,
 } from '../kms.js';
 import { GCM_IV_LENGTH, gcmOpen, gcmSeal } from './aes-gcm.js';
 import {
@@ -396,6 +398,14 @@ export class LocalKms implements KeyManagementService, KeyAdministration {
         addKey(s, { keySpec, spec, keyUsage, description, rotationInterval: rotate ? interval : undefined }, now),
       );
       return { requestId, keyMetadata: keyMetadata(this.#scope, key) };
+    });
+  }
+
+  /** The key an id, alias or ARN names (for allow-lists). */
+  resolveKey(request: ResolveKeyRequest): Promise<ResolveKeyResponse> {
+    return this.#call(async (requestId, now) => {
+      const key = this.#resolve(await this.#snapshot(now), requiredString(params(request), 'keyId'));
+      return { keyId: key.keyId, arn: keyArn(this.#scope, key.keyId), requestId };
     });
   }
 
