@@ -18,7 +18,7 @@ import type { KeySlot } from '@dek/core';
 import type { AdvanceKms } from '@dek/kms-adapter';
 
 /** Largest number of `allowedKeys` entries. */
-export const MAX_ALLOWED_KEYS = 256;
+const MAX_ALLOWED_KEYS = 256;
 
 /** A key named by id, with its ARN when the name was one. */
 interface KeyName {
@@ -68,7 +68,7 @@ export function checkAllowedKeys(value: unknown): AllowList | undefined {
  * Quotes text that came from a file or a caller for an error message: JSON string syntax, with
  * C1 controls and bidirectional overrides escaped too, so it cannot drive a terminal.
  */
-export function quoted(text: string): string {
+function quoted(text: string): string {
   return JSON.stringify(text).replace(/[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
@@ -77,6 +77,18 @@ interface Unresolved {
   readonly kms: string;
   readonly alias: string;
   readonly code: string;
+}
+
+/** The key `alias` names in `kms`, or why it could not be found (the KMS error code, `NoKeyLookup`). */
+async function resolveAlias(kms: AdvanceKms, alias: string): Promise<KeyName | Unresolved> {
+  if (kms.resolveKey === undefined) return { kms: kms.provider, alias, code: 'NoKeyLookup' };
+  try {
+    const r = await kms.resolveKey({ keyId: alias });
+    return { id: r.keyId, ...(r.arn === undefined ? {} : { arn: r.arn }) };
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return { kms: kms.provider, alias, code: typeof code === 'string' && code !== '' ? code : 'Unknown' };
+  }
 }
 
 /**
@@ -105,20 +117,14 @@ export async function allowedSlots(
     return false;
   };
   const resolve = async (kms: AdvanceKms, alias: string): Promise<KeyName | undefined> => {
-    const cache = resolved.get(kms) ?? new Map<string, KeyName | undefined>();
-    resolved.set(kms, cache);
-    if (cache.has(alias)) return cache.get(alias);
-    let name: KeyName | undefined;
-    try {
-      if (kms.resolveKey === undefined) throw Object.assign(new Error('no key lookup'), { code: 'NoKeyLookup' });
-      const r = await kms.resolveKey({ keyId: alias });
-      name = { id: r.keyId, ...(r.arn === undefined ? {} : { arn: r.arn }) };
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      unresolved.push({ kms: kms.provider, alias, code: typeof code === 'string' ? code : 'Unknown' });
+    let cache = resolved.get(kms);
+    if (cache === undefined) resolved.set(kms, (cache = new Map()));
+    if (!cache.has(alias)) {
+      const answer = await resolveAlias(kms, alias);
+      if ('code' in answer) unresolved.push(answer);
+      cache.set(alias, 'code' in answer ? undefined : answer);
     }
-    cache.set(alias, name);
-    return name;
+    return cache.get(alias);
   };
 
   const allowed: boolean[] = [];
@@ -126,8 +132,10 @@ export async function allowedSlots(
   if (!allowed.includes(true)) {
     const requested = slots.map((slot) => ({ kms: slot.kms, keyId: slot.keyId }));
     const asked = requested.map((r) => `${quoted(r.kms)} ${quoted(r.keyId)}`).join(', ');
+    const notFound = unresolved.map((u) => `${quoted(u.alias)} through ${quoted(u.kms)} (${quoted(u.code)})`).join(', ');
     throw new KeyNotAllowedError(
-      `no slot of the envelope names an allowed key: the file asks for ${asked}; allowed: ${allow.given.map(quoted).join(', ')}`,
+      `no slot of the envelope names an allowed key: the file asks for ${asked}; allowed: ${allow.given.map(quoted).join(', ')}` +
+        (notFound === '' ? '' : `; not resolved: ${notFound}`),
       { field: 'allowedKeys', requested, allowed: allow.given, ...(unresolved.length > 0 ? { unresolved } : {}) },
     );
   }

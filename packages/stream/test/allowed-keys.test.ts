@@ -7,10 +7,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ArgumentError, decodeHeader, encodeHeader, KeyNotAllowedError, KmsError } from '@dek/core';
 import { LocalKms } from '@dek/kms-adapter';
 import type { AdvanceKms } from '@dek/kms-adapter';
-import { bytesReader, decrypt, decryptStream, encrypt, openEnvelope, rewrap } from '@dek/stream';
+import { bytesReader, decrypt, decryptStream, decryptWebStream, encrypt, openEnvelope, rewrap } from '@dek/stream';
 import type { SlotFailure } from '@dek/stream';
 import { FakeKms } from './support/fake-kms.js';
-import { pseudoRandomBytes, runNode, sameBytes } from './support/streams.js';
+import { pseudoRandomBytes, runNode, runWeb, sameBytes } from './support/streams.js';
 
 const plaintext = pseudoRandomBytes(20_000, 12);
 
@@ -70,11 +70,12 @@ describe('allowedKeys', () => {
     }
   });
 
-  it('the same refusal from decryptStream, openEnvelope and rewrap', async () => {
+  it('the same refusal from decryptStream, decryptWebStream, openEnvelope and rewrap', async () => {
     const kms = counting(local);
-    const run = await runNode(decryptStream({ kms, allowedKeys: [mine] }), [planted]);
-    await refusal(Promise.reject(run.error));
-    expect(run.output).toHaveLength(0);
+    for (const run of [await runNode(decryptStream({ kms, allowedKeys: [mine] }), [planted]), await runWeb(decryptWebStream({ kms, allowedKeys: [mine] }), [planted])]) {
+      await refusal(Promise.reject(run.error));
+      expect(run.output).toHaveLength(0);
+    }
     await refusal(openEnvelope(bytesReader(planted), { kms, allowedKeys: [mine] }));
     const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
     await refusal(rewrap(planted, sink, { kms, allowedKeys: [mine], to: [{ keyId: mine }] }));
