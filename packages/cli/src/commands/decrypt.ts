@@ -39,7 +39,7 @@ export async function runDecrypt(context: Context, inputPath: string | undefined
   }
   await checkOutput(flags.output, { force: flags.force === true });
   if (range !== undefined) {
-    await decryptRange(context, inputPath as string, range, required, flags, allowed);
+    await decryptRange(context, inputPath as string, range, required, flags);
     return;
   }
   const input = await openInput(inputPath, 'ciphertext');

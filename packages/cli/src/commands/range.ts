@@ -13,7 +13,7 @@ import { openOutput, PLAINTEXT_MODE } from '../io/output.js';
 import { writeOutput } from '../io/write-output.js';
 import { terminalTextGuard } from '../io/terminal.js';
 import { withKms } from '../kms.js';
-import { requireContext, type ByteRange } from '../options.js';
+import { allowedKeysOf, requireContext, type ByteRange } from '../options.js';
 import { createProgress } from '../progress.js';
 import type { DecryptFlags } from './decrypt.js';
 
@@ -21,11 +21,11 @@ import type { DecryptFlags } from './decrypt.js';
 const PIECE = 16 << 20;
 
 /** Decrypts `range` of the plaintext of `path` to the output of `flags`, once the header's context holds `required`. */
-export async function decryptRange(context: Context, path: string, range: ByteRange, required: Readonly<Record<string, string>>, flags: DecryptFlags, allowed: { allowedKeys?: string[] } = {}): Promise<void> {
+export async function decryptRange(context: Context, path: string, range: ByteRange, required: Readonly<Record<string, string>>, flags: DecryptFlags): Promise<void> {
   const handle = await openFile(path);
   try {
     await withKms(context, { init: 'never' }, async ({ kmsByProvider }) => {
-      const reader = await openEnvelope(handle, { kmsByProvider, ...allowed });
+      const reader = await openEnvelope(handle, { kmsByProvider, ...allowedKeysOf(flags.key) });
       try {
         requireContext(reader.header.context, required);
         if (range.start > reader.size) {
