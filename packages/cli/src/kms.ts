@@ -80,6 +80,7 @@ function lazyLocal(home: string): AdvanceKms {
     advanceGenerateDataKey: async (request) => (await open()).advanceGenerateDataKey(request),
     advanceEncrypt: async (request) => (await open()).advanceEncrypt(request),
     advanceDecrypt: async (request) => (await open()).advanceDecrypt(request),
+    resolveKey: async (request) => (await open()).resolveKey(request),
   };
 }
 

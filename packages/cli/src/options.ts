@@ -78,3 +78,8 @@ export function parseKeyRef(text: string, option: string): string {
   if (text.trim() === '' || /\s/.test(text)) throw usageError(`${option} '${text}' is not a key id or alias`, 'name a key by id (key-...) or alias (alias/name); see dek key list');
   return text;
 }
+
+/** The `allowedKeys` option of repeated `-k` flags (checked key references); nothing when none were given. */
+export function allowedKeysOf(keys: readonly string[] | undefined): { allowedKeys?: string[] } {
+  return keys === undefined ? {} : { allowedKeys: keys.map((key) => parseKeyRef(key, '-k')) };
+}

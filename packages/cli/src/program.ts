@@ -117,11 +117,16 @@ export function buildProgram(): Command {
     .command('create')
     .description('create a key (its first version becomes primary)')
     .option('--alias <alias>', 'give the key an alias, e.g. alias/backup')
-    .addOption(new Option('--spec <spec>', 'key spec (symmetric: what envelopes need)').choices(['Aliyun_AES_256', 'Aliyun_AES_128']).default('Aliyun_AES_256'))
+    .addOption(
+      new Option('--spec <spec>', 'key spec: envelopes need a symmetric one (Aliyun_AES_*); RSA_* and EC_* keys are asymmetric')
+        .choices(['Aliyun_AES_256', 'Aliyun_AES_128', 'RSA_2048', 'RSA_3072', 'EC_P256', 'EC_P256K'])
+        .default('Aliyun_AES_256'),
+    )
+    .addOption(new Option('--usage <usage>', "key usage (default: the spec's first; RSA keys take either)").choices(['ENCRYPT/DECRYPT', 'SIGN/VERIFY']))
     .option('--rotate <period>', 'rotate automatically every period, e.g. 30d (7d..365d)')
     .option('--description <text>', 'a description')
     .option('--json', 'print the key metadata as JSON')
-    .addHelpText('after', examples('dek key create --alias alias/backup', 'dek key create --alias alias/logs --rotate 30d'))
+    .addHelpText('after', examples('dek key create --alias alias/backup', 'dek key create --alias alias/logs --rotate 30d', 'dek key create --spec RSA_2048 --usage SIGN/VERIFY'))
     .action(async (options: KeyCreateFlags, command: Command) => (await commands.key()).runKeyCreate(contextOf(command), options));
   key
     .command('list')
@@ -185,10 +190,12 @@ export function buildProgram(): Command {
     .option('-f, --force', 'replace an existing output file')
     .option('--range <start-end>', 'only these plaintext bytes (inclusive offsets, e.g. 0-1023, or 4096-); needs a file input')
     .option('-c, --context <key=value>', "require this pair in the file's encryption context (repeatable); checked before any plaintext", collect)
+    .option('-k, --key <key>', 'only unwrap through this key: id, alias or ARN (repeatable); a file naming none is refused before any KMS call', collect)
     .addHelpText(
       'after',
       examples(
         'dek decrypt -o notes.txt notes.txt.dek',
+        'dek decrypt -k alias/backup -o db.dump db.dump.dek',
         'dek decrypt < dir.tar.dek | tar x',
         'dek decrypt -c purpose=backup -o db.dump db.dump.dek',
         'dek decrypt --range 0-1023 video.mp4.dek > head.bin',
@@ -212,6 +219,7 @@ export function buildProgram(): Command {
     .argument('<file>', 'a dek file')
     .description("re-wrap the data key under keys' current primary versions (or other keys); the payload is copied unchanged")
     .option('--to <key>', 'wrap under this key instead of the current ones (repeatable)', collect)
+    .option('-k, --key <key>', 'only open the file through this key: id, alias or ARN (repeatable); a file naming none is refused', collect)
     .option('-o, --output <file>', 'write here instead of replacing <file> in place (atomically)')
     .option('-f, --force', 'replace an existing output file')
     .addHelpText('after', examples('dek key rotate alias/default && dek rewrap notes.txt.dek', 'dek rewrap --to alias/new -o moved.dek old.dek'));

@@ -21,6 +21,7 @@ const DEK_HINTS: Readonly<Record<string, string>> = {
   DEK_TRUNCATED: 'the file is incomplete (an interrupted copy or download?)',
   DEK_TRAILING_DATA: 'extra bytes follow the end of the message (two files joined, or a damaged copy)',
   DEK_FORMAT: 'this is not a dek file, or it is damaged',
+  DEK_KEY_NOT_ALLOWED: "the file names none of the keys given with -k (see them with 'dek inspect <file>'); no KMS was asked to unwrap it",
   DEK_KMS: "check that the key exists and is enabled ('dek key describe <key>') and that DEK_HOME / --kms point at the right keystore",
 };
 
@@ -28,6 +29,7 @@ const KMS_HINTS: Readonly<Record<string, string>> = {
   'Forbidden.KeyNotFound': "list the keys with 'dek key list'",
   'Forbidden.AliasNotFound': "list the keys and aliases with 'dek key list'",
   'Rejected.Disabled': "enable the key with 'dek key enable <key>'",
+  'Forbidden.OnlySymmetricKeySupported': 'envelopes need a symmetric key (spec Aliyun_AES_256 or Aliyun_AES_128); this one is asymmetric',
   'Rejected.PendingDeletion': 'the key is scheduled for deletion; cancel the deletion to use it',
   AliasAlreadyExists: "pick another alias, or see which key has it with 'dek key list'",
   'Keystore.NotFound': "create the local keystore with 'dek init' (or point DEK_HOME / --home at an existing one)",

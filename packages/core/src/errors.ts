@@ -22,6 +22,8 @@ export type DekErrorCode =
   | 'DEK_HEADER_MAC'
   /** The data key could not be obtained or unwrapped through any KMS slot. */
   | 'DEK_KMS'
+  /** No slot of the envelope names a key the caller allowed (`allowedKeys`). */
+  | 'DEK_KEY_NOT_ALLOWED'
   /** A caller passed a bad argument (wrong key size, bad option). */
   | 'DEK_ARGUMENT'
   /** An object was used after it failed or finished. */
@@ -100,6 +102,17 @@ export class HeaderMacError extends DekError {
 export class KmsError extends DekError {
   constructor(message: string, details: DekErrorDetails = {}, options?: { cause?: unknown }) {
     super('DEK_KMS', message, details, options);
+  }
+}
+
+/**
+ * No slot of the envelope names a key of the caller's `allowedKeys`; nothing was sent to a KMS
+ * to unwrap. `details.requested` lists the slots' `{ kms, keyId }`, `details.allowed` the keys
+ * allowed (both as given: escape them before printing).
+ */
+export class KeyNotAllowedError extends DekError {
+  constructor(message: string, details: DekErrorDetails = {}) {
+    super('DEK_KEY_NOT_ALLOWED', message, details);
   }
 }
 

@@ -116,10 +116,16 @@ export interface EncryptResponse {
   readonly requestId: string;
 }
 
-/** Request of the non-advance `Decrypt`. */
+/**
+ * Request of the non-advance `Decrypt`: the key by `keyId` (its initial version), or the version
+ * by `keyVersionId` (Alibaba's SDKs send it in the `x-kms-migrationkeyversionid` header, no `KeyId`).
+ */
 export interface DecryptRequest {
   readonly ciphertextBlob: Uint8Array;
-  readonly keyId: string;
+  /** Required unless `keyVersionId` is given; then it must name the same key. */
+  readonly keyId?: string;
+  /** The key version whose material wrapped the blob. */
+  readonly keyVersionId?: string;
   readonly iv: Uint8Array;
   readonly algorithm: KmsAlgorithm;
   readonly aad?: Uint8Array;
@@ -134,6 +140,21 @@ export interface DecryptResponse {
   readonly requestId: string;
 }
 
+/** Request of `resolveKey`. */
+export interface ResolveKeyRequest {
+  /** Key id, alias or ARN. */
+  readonly keyId: string;
+}
+
+/** Response of `resolveKey`: the key a name stands for (as `DescribeKey` reports it). */
+export interface ResolveKeyResponse {
+  /** The key id (never an alias). */
+  readonly keyId: string;
+  /** The key's ARN, when the KMS has them. */
+  readonly arn?: string;
+  readonly requestId: string;
+}
+
 /**
  * What an envelope needs from a KMS. `provider` is the id recorded in each header slot
  * (`local`, `alibaba-kms`, `alibaba-openapi`, `aws-kms`, ...).
@@ -143,6 +164,11 @@ export interface AdvanceKms {
   advanceGenerateDataKey(request: AdvanceGenerateDataKeyRequest): Promise<AdvanceGenerateDataKeyResponse>;
   advanceEncrypt(request: AdvanceEncryptRequest): Promise<AdvanceEncryptResponse>;
   advanceDecrypt(request: AdvanceDecryptRequest): Promise<AdvanceDecryptResponse>;
+  /**
+   * Optional: the key an id, alias or ARN names (`DescribeKey`), so that an allow-list of
+   * aliases can be checked before anything is unwrapped. KMSs without key lookup leave it out.
+   */
+  resolveKey?(request: ResolveKeyRequest): Promise<ResolveKeyResponse>;
 }
 
 /** The crypto calls of a KMS, advance and non-advance. */

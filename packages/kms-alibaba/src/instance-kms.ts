@@ -236,13 +236,19 @@ export class AlibabaInstanceKms implements KeyManagementService {
   }
 
   async decrypt(request: DecryptRequest): Promise<DecryptResponse> {
-    const { message: r, keyVersionId } = await this.#call('Decrypt', {
-      CiphertextBlob: request.ciphertextBlob,
-      KeyId: request.keyId,
-      Iv: request.iv,
-      Algorithm: request.algorithm,
-      Aad: request.aad ?? new Uint8Array(0),
-    });
+    // A version travels as Alibaba's SDKs send it: in the signed x-kms-migrationkeyversionid header.
+    const version: Record<string, string> = request.keyVersionId === undefined ? {} : { [MIGRATION_KEY_VERSION_ID_HEADER]: request.keyVersionId };
+    const { message: r, keyVersionId } = await this.#call(
+      'Decrypt',
+      {
+        CiphertextBlob: request.ciphertextBlob,
+        KeyId: request.keyId ?? '',
+        Iv: request.iv,
+        Algorithm: request.algorithm,
+        Aad: request.aad ?? new Uint8Array(0),
+      },
+      version,
+    );
     return {
       keyId: r.KeyId,
       keyVersionId,
@@ -256,10 +262,11 @@ export class AlibabaInstanceKms implements KeyManagementService {
   async #call<A extends InstanceApiName>(
     apiName: A,
     request: Partial<InstanceMessages[`${A}Request`]>,
+    extraHeaders: Readonly<Record<string, string>> = {},
   ): Promise<{ message: InstanceMessages[`${A}Response`]; keyVersionId: string }> {
     const body = encodeInstanceMessage(`${apiName}Request`, request);
     try {
-      return await withRetry(this.#retry, () => this.#attempt(apiName, `${apiName}Response`, body));
+      return await withRetry(this.#retry, () => this.#attempt(apiName, `${apiName}Response`, body, extraHeaders));
     } finally {
       zeroize(body);
     }
@@ -269,8 +276,10 @@ export class AlibabaInstanceKms implements KeyManagementService {
     apiName: string,
     responseName: R,
     body: Uint8Array,
+    extraHeaders: Readonly<Record<string, string>>,
   ): Promise<{ message: InstanceMessages[R]; keyVersionId: string }> {
     const headers: Record<string, string> = {
+      ...extraHeaders,
       accept: 'application/x-protobuf',
       'content-type': 'application/x-protobuf',
       'content-length': String(body.length),

@@ -33,6 +33,8 @@ import type {
   AdvanceGenerateDataKeyRequest,
   AdvanceGenerateDataKeyResponse,
   AdvanceKms,
+  ResolveKeyRequest,
+  ResolveKeyResponse,
 } from '@dek/kms-adapter';
 import { retryPolicy, withRetry, type RetryOptions, type RetryPolicy } from './retry.js';
 
@@ -291,6 +293,13 @@ export class AlibabaOpenApiKms implements AdvanceKms {
       algorithm: 'AES_GCM',
       requestId: r.requestId,
     };
+  }
+
+  /** `DescribeKey`: the key id and ARN a key id, alias or ARN names. */
+  async resolveKey(request: ResolveKeyRequest): Promise<ResolveKeyResponse> {
+    const r = await this.#call(({ sdk, client, runtime }) => client.describeKeyEx(new sdk.DescribeKeyRequest({ keyId: request.keyId }), runtime));
+    if (typeof r.keyMetadata?.keyId !== 'string' || r.keyMetadata.keyId === '') throw invalidResponse('DescribeKey returned no KeyId', r.requestId);
+    return { keyId: r.keyMetadata.keyId, arn: r.keyMetadata.arn, requestId: r.requestId };
   }
 
   #ivOf(blob: string, requestId: string): Uint8Array {

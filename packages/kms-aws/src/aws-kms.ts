@@ -29,6 +29,8 @@ import type {
   AdvanceGenerateDataKeyRequest,
   AdvanceGenerateDataKeyResponse,
   AdvanceKms,
+  ResolveKeyRequest,
+  ResolveKeyResponse,
 } from '@dek/kms-adapter';
 import { awsKmsError } from './aws-error.js';
 import { aadEncryptionContext } from './encryption-context.js';
@@ -279,6 +281,16 @@ export class AwsKms implements AdvanceKms {
       plaintext.fill(0);
       throw error;
     }
+  }
+
+  /** `DescribeKey`: the key id and ARN a key id, key ARN, alias name or alias ARN names. */
+  async resolveKey(request: ResolveKeyRequest): Promise<ResolveKeyResponse> {
+    const keyId = checkKeyId(request.keyId);
+    const r = await this.#send((client) => client.send(new this.#sdk.DescribeKeyCommand({ KeyId: keyId })));
+    const requestId = requestIdOf(r);
+    const status = r.$metadata.httpStatusCode ?? 200;
+    const metadata = required(r.KeyMetadata, 'KeyMetadata', requestId, status);
+    return { keyId: required(metadata.KeyId, 'KeyId', requestId, status), arn: required(metadata.Arn, 'Arn', requestId, status), requestId };
   }
 
   /** Runs one SDK call; whatever it throws becomes a {@link KmsServiceError}. */

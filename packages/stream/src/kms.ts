@@ -6,6 +6,7 @@
  */
 import { ArgumentError } from '@dek/core';
 import type { AdvanceKms } from '@dek/kms-adapter';
+import { checkAllowedKeys, type AllowList } from './allowed-keys.js';
 
 /** One KMS key that wraps the data key. `kms` defaults to the operation's main `kms`. */
 export interface WrapKey {
@@ -32,6 +33,20 @@ export interface UnwrapKmsOptions {
   readonly kms?: AdvanceKms;
   /** KMSs by provider id (`local`, `alibaba-kms`, `aws-kms`, ...). */
   readonly kmsByProvider?: Readonly<Record<string, AdvanceKms>>;
+  /**
+   * Only these keys may unwrap (key ids, aliases, ARNs; see allowed-keys.ts): slots naming any
+   * other are never sent to a KMS, and a file with none fails with KeyNotAllowedError before
+   * anything is unwrapped. Leave it out to try every slot (a file's author then chooses which
+   * key your credentials are used with).
+   */
+  readonly allowedKeys?: readonly string[];
+}
+
+/** Provider id -> KMS, with the allow-list that goes with it, as built by {@link kmsLookup}. */
+export interface KmsLookup {
+  (provider: string): AdvanceKms | undefined;
+  /** The keys that may unwrap; undefined: any. */
+  readonly allowed?: AllowList;
 }
 
 function isKms(value: unknown): value is AdvanceKms {
@@ -77,10 +92,12 @@ export function resolveWrapKeys(keys: readonly WrapKey[] | undefined, defaultKms
 }
 
 /**
- * Returns the lookup `provider id -> KMS` for {@link UnwrapKmsOptions}; ArgumentError when
- * neither `kms` nor `kmsByProvider` is given or one of them is not a KMS.
+ * Returns the lookup `provider id -> KMS` for {@link UnwrapKmsOptions}, carrying its checked
+ * `allowedKeys`; ArgumentError when neither `kms` nor `kmsByProvider` is given, one of them is
+ * not a KMS, or `allowedKeys` is malformed.
  */
-export function kmsLookup(options: UnwrapKmsOptions): (provider: string) => AdvanceKms | undefined {
+export function kmsLookup(options: UnwrapKmsOptions): KmsLookup {
+  const allowed = checkAllowedKeys(options.allowedKeys);
   const kms = options.kms === undefined ? undefined : checkKms(options.kms, 'kms');
   const byProvider = options.kmsByProvider;
   if (byProvider !== undefined) {
@@ -91,11 +108,12 @@ export function kmsLookup(options: UnwrapKmsOptions): (provider: string) => Adva
   } else if (kms === undefined) {
     throw new ArgumentError('a kms or kmsByProvider is needed to unwrap the data key', { field: 'kms' });
   }
-  return (provider) => {
+  const lookup = (provider: string): AdvanceKms | undefined => {
     // Own properties only: a hostile header may name `constructor` or `__proto__`.
     if (byProvider !== undefined && Object.hasOwn(byProvider, provider)) return byProvider[provider];
     return kms !== undefined && kms.provider === provider ? kms : undefined;
   };
+  return allowed === undefined ? lookup : Object.assign(lookup, { allowed });
 }
 
 /** The code and message of a failed KMS call (Alibaba-style `code` when present, else the error name). */

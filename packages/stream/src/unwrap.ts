@@ -6,8 +6,9 @@
  */
 import { KmsError, encodeContext, getSuite, kmsAad, verifyHeaderMac, zeroize } from '@dek/core';
 import type { EnvelopeHeader, KeySlot } from '@dek/core';
-import type { AdvanceDecryptRequest, AdvanceKms } from '@dek/kms-adapter';
-import { describeKmsFailure } from './kms.js';
+import type { AdvanceDecryptRequest } from '@dek/kms-adapter';
+import { allowedSlots, isSlotKey } from './allowed-keys.js';
+import { describeKmsFailure, type KmsLookup } from './kms.js';
 
 /** Why one slot could not unwrap the data key (listed in `KmsError.details.failures`). */
 export interface SlotFailure {
@@ -38,11 +39,11 @@ export interface HeaderBytes {
   readonly mac: Uint8Array;
 }
 
-/** Provider id -> KMS, as built by `kmsLookup`. */
-export type KmsLookup = (provider: string) => AdvanceKms | undefined;
+export type { KmsLookup };
 
-function decryptRequest(slot: KeySlot, aad: Uint8Array): AdvanceDecryptRequest | string {
-  if (slot.iv === undefined) return { ciphertextBlob: slot.blob, aad };
+/** `bindKey`: name the slot's key, so that the KMS refuses a blob of another key. */
+function decryptRequest(slot: KeySlot, aad: Uint8Array, bindKey: boolean): AdvanceDecryptRequest | string {
+  if (slot.iv === undefined) return bindKey ? { ciphertextBlob: slot.blob, aad, keyId: slot.keyId } : { ciphertextBlob: slot.blob, aad };
   const algorithm = slot.algorithm ?? 'AES_GCM';
   if (algorithm !== 'AES_GCM') return `unsupported slot algorithm ${algorithm}`;
   return { ciphertextBlob: slot.blob, aad, keyId: slot.keyId, iv: slot.iv, algorithm };
@@ -51,30 +52,44 @@ function decryptRequest(slot: KeySlot, aad: Uint8Array): AdvanceDecryptRequest |
 /**
  * Tries the slots in order; the first one whose KMS is given and answers with a key of the suite's
  * length wins. KmsError (`details.failures`: one {@link SlotFailure} per slot) when none does.
+ * With `lookup.allowed`, only slots naming an allowed key are tried (the others fail with
+ * `KeyNotAllowed`), and KeyNotAllowedError is thrown before any unwrap when there is none.
  */
 export async function unwrapDataKey(header: EnvelopeHeader, aad: Uint8Array, lookup: KmsLookup): Promise<UnwrappedKey> {
   const keyLength = getSuite(header.suite).keyLength;
+  const allowed = lookup.allowed === undefined ? undefined : await allowedSlots(header.slots, lookup.allowed, lookup);
   const failures: SlotFailure[] = [];
   for (const [index, slot] of header.slots.entries()) {
     const fail = (code: string, message: string): void => {
       failures.push({ index, kms: slot.kms, keyId: slot.keyId, code, message });
     };
+    if (allowed !== undefined && !allowed[index]) {
+      fail('KeyNotAllowed', 'the slot names a key that is not in allowedKeys');
+      continue;
+    }
     const kms = lookup(slot.kms);
     if (kms === undefined) {
       fail('NoKmsForProvider', `no KMS was given for provider ${slot.kms}`);
       continue;
     }
-    const request = decryptRequest(slot, aad);
+    const request = decryptRequest(slot, aad, allowed !== undefined);
     if (typeof request === 'string') {
       fail('UnsupportedAlgorithm', request);
       continue;
     }
     let plaintext: unknown;
+    let usedKeyId: unknown;
     try {
-      plaintext = (await kms.advanceDecrypt(request)).plaintext;
+      ({ plaintext, keyId: usedKeyId } = await kms.advanceDecrypt(request));
     } catch (error) {
       const { code, message } = describeKmsFailure(error);
       fail(code, message);
+      continue;
+    }
+    // A KMS that ignores the key named in the request must still have used it.
+    if (allowed !== undefined && !isSlotKey(slot, usedKeyId)) {
+      if (plaintext instanceof Uint8Array) zeroize(plaintext);
+      fail('KeyNotAllowed', 'the KMS unwrapped with a key other than the slot names');
       continue;
     }
     if (plaintext instanceof Uint8Array && plaintext.length === keyLength) return { dataKey: plaintext, slotIndex: index };

@@ -14,7 +14,7 @@ import { checkOutput, openOutput, PLAINTEXT_MODE } from '../io/output.js';
 import { writeOutput } from '../io/write-output.js';
 import { terminalTextGuard } from '../io/terminal.js';
 import { withKms } from '../kms.js';
-import { parseContext, parseRange, requireContext } from '../options.js';
+import { allowedKeysOf, parseContext, parseRange, requireContext } from '../options.js';
 import { createProgress } from '../progress.js';
 import { decryptRange } from './range.js';
 
@@ -25,12 +25,15 @@ export interface DecryptFlags {
   readonly range?: string;
   /** Context pairs the file must carry (`-c key=value`). */
   readonly context?: string[];
+  /** The keys that may unwrap (`-k`, repeatable); any when absent. */
+  readonly key?: string[];
 }
 
 /** Runs `dek decrypt [in]`. */
 export async function runDecrypt(context: Context, inputPath: string | undefined, flags: DecryptFlags): Promise<void> {
   const range = flags.range === undefined ? undefined : parseRange(flags.range);
   const required = parseContext(flags.context);
+  const allowed = allowedKeysOf(flags.key);
   if (range !== undefined && isStdio(inputPath)) {
     throw usageError('--range needs a file input (random access), not stdin', 'pass the encrypted file as an argument: dek decrypt --range 0-1023 file.dek');
   }
@@ -44,7 +47,7 @@ export async function runDecrypt(context: Context, inputPath: string | undefined
     const output = await openOutput(flags.output, { force: flags.force === true, what: 'plaintext', refuseTerminal: false, mode: PLAINTEXT_MODE });
     const progress = createProgress({ label: 'decrypt', total: input.size, quiet: context.quiet });
     const guard: Transform[] = output.isStdout && process.stdout.isTTY ? [terminalTextGuard()] : [];
-    const decrypt = decryptStream({ kmsByProvider, highWaterMark: STREAM_BUFFER_SIZE, onHeader: (header) => requireContext(header.context, required) });
+    const decrypt = decryptStream({ kmsByProvider, ...allowed, highWaterMark: STREAM_BUFFER_SIZE, onHeader: (header) => requireContext(header.context, required) });
     await writeOutput(output, [input.stream, progress.meter, decrypt, ...guard], progress);
   }).catch((error: unknown) => {
     input.stream.destroy();

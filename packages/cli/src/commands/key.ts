@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { AliasEntry, KeyAdministration, KeyMetadata, KeySpec, KeyVersion } from '@dek/kms-adapter';
+import type { AliasEntry, KeyAdministration, KeyMetadata, KeySpec, KeyUsage, KeyVersion } from '@dek/kms-adapter';
 import type { Context } from '../context.js';
 import { CliError, EXIT, usageError } from '../errors.js';
 import { requireAdmin, withKms } from '../kms.js';
@@ -15,6 +15,8 @@ import { printJson, printTable } from '../print.js';
 export interface KeyCreateFlags {
   readonly alias?: string;
   readonly spec: string;
+  /** Key usage (`ENCRYPT/DECRYPT` or `SIGN/VERIFY`); the spec's default when absent. */
+  readonly usage?: string;
   readonly rotate?: string;
   readonly description?: string;
   readonly json?: boolean;
@@ -91,6 +93,7 @@ export async function runKeyCreate(context: Context, flags: KeyCreateFlags): Pro
     }
     const { keyMetadata } = await admin.createKey({
       keySpec: flags.spec as KeySpec,
+      ...(flags.usage !== undefined ? { keyUsage: flags.usage as KeyUsage } : {}),
       ...(flags.description !== undefined ? { description: flags.description } : {}),
       ...(rotate !== undefined ? { enableAutomaticRotation: true, rotationInterval: rotate } : {}),
     });

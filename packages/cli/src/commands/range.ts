@@ -13,7 +13,7 @@ import { openOutput, PLAINTEXT_MODE } from '../io/output.js';
 import { writeOutput } from '../io/write-output.js';
 import { terminalTextGuard } from '../io/terminal.js';
 import { withKms } from '../kms.js';
-import { requireContext, type ByteRange } from '../options.js';
+import { allowedKeysOf, requireContext, type ByteRange } from '../options.js';
 import { createProgress } from '../progress.js';
 import type { DecryptFlags } from './decrypt.js';
 
@@ -25,7 +25,7 @@ export async function decryptRange(context: Context, path: string, range: ByteRa
   const handle = await openFile(path);
   try {
     await withKms(context, { init: 'never' }, async ({ kmsByProvider }) => {
-      const reader = await openEnvelope(handle, { kmsByProvider });
+      const reader = await openEnvelope(handle, { kmsByProvider, ...allowedKeysOf(flags.key) });
       try {
         requireContext(reader.header.context, required);
         if (range.start > reader.size) {

@@ -16,12 +16,14 @@ import { isStdio, openFile, openInput, STREAM_BUFFER_SIZE } from '../io/input.js
 import { checkOutput, openOutput } from '../io/output.js';
 import { writeOutput } from '../io/write-output.js';
 import { withKms, type KmsSession } from '../kms.js';
-import { parseKeyRef } from '../options.js';
+import { allowedKeysOf, parseKeyRef } from '../options.js';
 import { createProgress } from '../progress.js';
 
 /** Flags of `dek rewrap`. */
 export interface RewrapFlags {
   readonly to?: string[];
+  /** The keys that may open the file (`-k`, repeatable); any when absent. */
+  readonly key?: string[];
   readonly output?: string;
   readonly force?: boolean;
 }
@@ -66,6 +68,7 @@ function describeSlots(header: EnvelopeHeader): string {
 export async function runRewrap(context: Context, file: string, flags: RewrapFlags): Promise<void> {
   if (isStdio(file)) throw new CliError('DEK_USAGE', 'rewrap needs a file, not stdin', { exitCode: EXIT.USAGE, hint: 'dek rewrap file.dek [-o out.dek]' });
   const to = flags.to?.map((key) => parseKeyRef(key, '--to'));
+  const allowed = allowedKeysOf(flags.key);
   const inPlace = flags.output === undefined;
   await checkOutput(flags.output, { force: flags.force === true });
   const info = await readHeader(file);
@@ -75,7 +78,8 @@ export async function runRewrap(context: Context, file: string, flags: RewrapFla
 
   await withKms(context, { init: 'never' }, async (session) => {
     const keys = to ?? ownKeys(info, session);
-    if (to === undefined && inPlace && (await atPrimaryVersions(info, session))) {
+    // With -k the shortcut is skipped: the file's keys are checked by opening it.
+    if (to === undefined && inPlace && allowed.allowedKeys === undefined && (await atPrimaryVersions(info, session))) {
       note(context, `${file}: every slot already uses its key's primary version; nothing changed`);
       return;
     }
@@ -91,7 +95,7 @@ export async function runRewrap(context: Context, file: string, flags: RewrapFla
       throw error;
     });
     const progress = createProgress({ label: 'rewrap', total: info.payloadLength === undefined ? undefined : info.headerLength + info.payloadLength, quiet: context.quiet });
-    const transform = rewrapStream({ kms: session.kms, kmsByProvider: session.kmsByProvider, to: keys.map((keyId) => ({ keyId })), highWaterMark: STREAM_BUFFER_SIZE });
+    const transform = rewrapStream({ kms: session.kms, kmsByProvider: session.kmsByProvider, ...allowed, to: keys.map((keyId) => ({ keyId })), highWaterMark: STREAM_BUFFER_SIZE });
     await writeOutput(output, [input.stream, progress.meter, transform], progress, () => {
       if (transform.result === undefined) throw new Error('rewrap finished without a header');
     });

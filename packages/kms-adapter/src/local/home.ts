@@ -119,7 +119,7 @@ async function createDefaultKeystore(path: string, masterKey: Uint8Array, option
       initialize: (state) => {
         const key = addKey(
           state,
-          { keySpec: DEFAULT_KEY_SPEC, spec, keyUsage: spec.defaultUsage, description: 'dek default key', rotationInterval: undefined },
+          { keySpec: DEFAULT_KEY_SPEC, spec, keyUsage: spec.usages[0], description: 'dek default key', rotationInterval: undefined },
           now,
         );
         state.aliases.set(DEFAULT_KEY_ALIAS, key.keyId);

@@ -1,5 +1,9 @@
 /**
- * The keystore file, format version 1: UTF-8 JSON, binary values in canonical base64.
+ * The keystore file, format version 1 or 2: UTF-8 JSON, binary values in canonical base64.
+ * Version 2 is version 1 with more key specs (RSA_2048, RSA_3072, EC_P256K); a keystore is
+ * written as version 1 while every key has a spec version 1 knew, so that an older dek still
+ * opens it, and as version 2 otherwise, so that an older dek says it is too new rather than
+ * corrupt.
  *
  * ```json
  * {
@@ -40,8 +44,16 @@ import { localKeySpec } from './key-spec.js';
 
 /** The `format` field of every keystore file. */
 export const KEYSTORE_FORMAT = 'dek-keystore';
-/** The format version this code writes and reads. */
-export const KEYSTORE_VERSION = 1;
+/** The newest format version this code writes and reads (it reads 1 too). */
+export const KEYSTORE_VERSION = 2;
+/** The key specs format version 1 holds. */
+const V1_KEY_SPECS: ReadonlySet<KeySpec> = new Set<KeySpec>(['Aliyun_AES_256', 'Aliyun_AES_128', 'EC_P256']);
+
+/** The oldest format version that can hold `state`. */
+function formatVersion(state: KeystoreState): number {
+  for (const key of state.keys.values()) if (!V1_KEY_SPECS.has(key.keySpec)) return KEYSTORE_VERSION;
+  return 1;
+}
 /** Largest keystore file read (bounds allocation). */
 export const MAX_KEYSTORE_BYTES = 64 * 1024 * 1024;
 
@@ -171,7 +183,7 @@ export function encodeKeystore(
   const contentJson = JSON.stringify(content);
   const file = {
     format: KEYSTORE_FORMAT,
-    version: KEYSTORE_VERSION,
+    version: formatVersion(state),
     keystoreId,
     masterKeyCheck: b64(masterKeyCheck(keys, keystoreId)),
     content,
@@ -253,7 +265,7 @@ export function decodeKeystore(bytes: Uint8Array, keys: KeystoreKeys): DecodedKe
   if (!isRecord(file) || file.format !== KEYSTORE_FORMAT) {
     throw keystoreFault('Keystore.Corrupt', `This is not a dek keystore file (no "format": "${KEYSTORE_FORMAT}").`);
   }
-  if (file.version !== KEYSTORE_VERSION) {
+  if (file.version !== 1 && file.version !== KEYSTORE_VERSION) {
     if (Number.isSafeInteger(file.version) && (file.version as number) > KEYSTORE_VERSION) {
       throw keystoreFault('Keystore.UnsupportedVersion', `Keystore format version ${String(file.version)} is newer than this dek (${KEYSTORE_VERSION}).`);
     }

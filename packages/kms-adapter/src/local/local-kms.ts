@@ -17,6 +17,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { decodeAdvanceBlob, encodeAdvanceBlob } from '@dek/core';
+import type { KmsBlob } from '@dek/core';
 import type {
   AliasRequest,
   CreateKeyRequest,
@@ -26,6 +27,7 @@ import type {
   KeyIdRequest,
   KeyMetadataResponse,
   KeySpec,
+  KeyUsage,
   KeyVersionResponse,
   KmsAckResponse,
   ListAliasesResponse,
@@ -49,6 +51,8 @@ import type {
   GenerateDataKeyRequest,
   GenerateDataKeyResponse,
   KeyManagementService,
+  ResolveKeyRequest,
+  ResolveKeyResponse,
 } from '../kms.js';
 import { GCM_IV_LENGTH, gcmOpen, gcmSeal } from './aes-gcm.js';
 import {
@@ -111,8 +115,6 @@ const MIN_PENDING_WINDOW_DAYS = 7;
 const MAX_PENDING_WINDOW_DAYS = 30;
 const DAY_MS = 86_400_000;
 
-type Mode = 'advance' | 'basic';
-
 function specOf(key: Readonly<KeyRecord>): LocalKeySpec {
   const spec = localKeySpec(key.keySpec);
   if (spec === undefined) throw new Error(`key ${key.keyId} has an unknown spec`);
@@ -128,12 +130,29 @@ function requireEnabled(key: Readonly<KeyRecord>): void {
   if (key.keyState !== 'Enabled') throw rejectedState(key.keyState);
 }
 
-/** Symmetric keys only: 404 `Forbidden.OnlySymmetricKeySupported` (advance) or 400 `Rejected.UnsupportedOperation`. */
-function requireSymmetric(key: Readonly<KeyRecord>, mode: Mode): void {
-  if (specOf(key).symmetric) return;
-  throw mode === 'advance'
-    ? onlySymmetricKeySupported(key.keyId)
-    : unsupportedOperation(`The key ${key.keyId} is not a symmetric key.`);
+/** Symmetric keys only: 404 `Forbidden.OnlySymmetricKeySupported`, for every symmetric crypto call. */
+function requireSymmetric(key: Readonly<KeyRecord>): void {
+  if (!specOf(key).symmetric) throw onlySymmetricKeySupported(key.keyId);
+}
+
+/** The parts of an advance blob (`$ 00 02` header), or undefined when `blob` is not one. */
+function advanceParts(blob: Uint8Array): KmsBlob | undefined {
+  try {
+    return decodeAdvanceBlob(blob);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The key and version a key version id names, or undefined. */
+function findVersion(state: KeystoreSnapshot, keyVersionId: string): { key: Readonly<KeyRecord>; version: KeyVersionRecord } | undefined {
+  const key = state.keys.get(keyIdOfVersion(keyVersionId) ?? '');
+  const version = key?.versions.find((v) => v.keyVersionId === keyVersionId);
+  return key === undefined || version === undefined ? undefined : { key, version };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function wrap(version: KeyVersionRecord, plaintext: Uint8Array, aad: Uint8Array | undefined, iv = bytes(GCM_IV_LENGTH)) {
@@ -211,10 +230,10 @@ export class LocalKms implements KeyManagementService, KeyAdministration {
   }
 
   /** The key for a crypto call: found, Enabled and symmetric. */
-  async #usableKey(now: number, keyId: string, mode: Mode): Promise<Readonly<KeyRecord>> {
+  async #usableKey(now: number, keyId: string): Promise<Readonly<KeyRecord>> {
     const key = this.#resolve(await this.#snapshot(now), keyId);
     requireEnabled(key);
-    requireSymmetric(key, mode);
+    requireSymmetric(key);
     return key;
   }
 
@@ -227,7 +246,7 @@ export class LocalKms implements KeyManagementService, KeyAdministration {
       const keyId = requiredString(p, 'keyId');
       const numberOfBytes = integerInRange(p, 'numberOfBytes', MIN_NUMBER_OF_BYTES, MAX_NUMBER_OF_BYTES);
       const aad = optionalBytes(p, 'aad', MAX_AAD_BYTES);
-      const key = await this.#usableKey(now, keyId, 'advance');
+      const key = await this.#usableKey(now, keyId);
       const version = primaryVersion(key);
       const plaintext = bytes(numberOfBytes);
       const { iv, ciphertextAndTag } = wrap(version, plaintext, aad);
@@ -245,7 +264,7 @@ export class LocalKms implements KeyManagementService, KeyAdministration {
       const aad = optionalBytes(p, 'aad', MAX_AAD_BYTES);
       const givenIv = ivParam(p);
       algorithm(p);
-      const key = await this.#usableKey(now, keyId, 'advance');
+      const key = await this.#usableKey(now, keyId);
       const version = primaryVersion(key);
       const { iv, ciphertextAndTag } = wrap(version, plaintext, aad, givenIv?.slice());
       const ciphertextBlob = encodeAdvanceBlob({ keyVersionId: version.keyVersionId, iv, ciphertextAndTag });
@@ -254,8 +273,10 @@ export class LocalKms implements KeyManagementService, KeyAdministration {
   }
 
   /**
-   * Unwraps an advance blob (found by the version id inside it), or, when `iv` is given, a
-   * non-advance blob of `keyId`'s initial version.
+   * Unwraps an advance blob (found by the version id inside it), or a non-advance blob of
+   * `keyId`'s initial version given `iv`. The blob's `$ 00 02` header decides which: Alibaba's
+   * SDKs send an advance blob together with its own `iv` and no `keyId` (that `iv` must then be
+   * the one inside the blob).
    */
   advanceDecrypt(request: AdvanceDecryptRequest): Promise<AdvanceDecryptResponse> {
     return this.#call(async (requestId, now) => {
@@ -264,26 +285,27 @@ export class LocalKms implements KeyManagementService, KeyAdministration {
       const aad = optionalBytes(p, 'aad', MAX_AAD_BYTES);
       const iv = ivParam(p);
       algorithm(p);
-      if (iv !== undefined) {
-        const key = await this.#usableKey(now, requiredString(p, 'keyId'), 'advance');
+      const named = optionalString(p, 'keyId');
+      const state = await this.#snapshot(now);
+      const parts = advanceParts(blob);
+      // A non-advance blob that happens to start like an advance one still opens as what its caller named.
+      const advance = parts !== undefined && (iv === undefined || named === undefined || findVersion(state, parts.keyVersionId) !== undefined);
+      if (!advance) {
+        if (iv === undefined) throw invalidParameter('CiphertextBlob');
+        const key = this.#resolve(state, requiredString(p, 'keyId'));
+        requireEnabled(key);
+        requireSymmetric(key);
         const version = initialVersion(key);
         const plaintext = unwrap(version, iv, blob, aad);
         return { keyId: key.keyId, keyVersionId: version.keyVersionId, plaintext, algorithm: 'AES_GCM', requestId };
       }
-      let parts;
-      try {
-        parts = decodeAdvanceBlob(blob);
-      } catch {
-        throw invalidParameter('CiphertextBlob');
-      }
-      const state = await this.#snapshot(now);
-      const key = state.keys.get(keyIdOfVersion(parts.keyVersionId) ?? '');
-      const version = key?.versions.find((v) => v.keyVersionId === parts.keyVersionId);
-      if (key === undefined || version === undefined) throw keyNotFound();
-      const named = optionalString(p, 'keyId');
+      if (iv !== undefined && !sameBytes(iv, parts.iv)) throw invalidParameter('Iv');
+      const found = findVersion(state, parts.keyVersionId);
+      if (found === undefined) throw keyNotFound();
+      const { key, version } = found;
       if (named !== undefined && this.#resolve(state, named).keyId !== key.keyId) throw invalidParameter('KeyId');
       requireEnabled(key);
-      requireSymmetric(key, 'advance');
+      requireSymmetric(key);
       const plaintext = unwrap(version, parts.iv, parts.ciphertextAndTag, aad);
       return { keyId: key.keyId, keyVersionId: version.keyVersionId, plaintext, algorithm: 'AES_GCM', requestId };
     });
@@ -298,7 +320,7 @@ export class LocalKms implements KeyManagementService, KeyAdministration {
       const keyId = requiredString(p, 'keyId');
       const numberOfBytes = integerInRange(p, 'numberOfBytes', MIN_NUMBER_OF_BYTES, MAX_NUMBER_OF_BYTES, 32);
       const aad = optionalBytes(p, 'aad', MAX_AAD_BYTES);
-      const key = await this.#usableKey(now, keyId, 'basic');
+      const key = await this.#usableKey(now, keyId);
       const version = initialVersion(key);
       const plaintext = bytes(numberOfBytes);
       const { iv, ciphertextAndTag } = wrap(version, plaintext, aad);
@@ -313,25 +335,41 @@ export class LocalKms implements KeyManagementService, KeyAdministration {
       const keyId = requiredString(p, 'keyId');
       const plaintext = requiredBytes(p, 'plaintext', MAX_PLAINTEXT_BYTES);
       const aad = optionalBytes(p, 'aad', MAX_AAD_BYTES);
-      const key = await this.#usableKey(now, keyId, 'basic');
+      const key = await this.#usableKey(now, keyId);
       const version = initialVersion(key);
       const { iv, ciphertextAndTag } = wrap(version, plaintext, aad);
       return { keyId: key.keyId, keyVersionId: version.keyVersionId, ciphertextBlob: ciphertextAndTag, iv, algorithm: 'AES_GCM', requestId };
     });
   }
 
-  /** Unwraps a non-advance blob (ciphertext || tag) of `keyId`'s initial version. */
+  /**
+   * Unwraps a non-advance blob (ciphertext || tag) of `keyId`'s initial version, or of the
+   * version `keyVersionId` names (then `keyId` may be left out, as Alibaba's SDKs send it).
+   */
   decrypt(request: DecryptRequest): Promise<DecryptResponse> {
     return this.#call(async (requestId, now) => {
       const p = params(request);
       const blob = requiredBytes(p, 'ciphertextBlob', MAX_CIPHERTEXT_BLOB_BYTES);
-      const keyId = requiredString(p, 'keyId');
+      const keyVersionId = optionalString(p, 'keyVersionId');
+      const keyId = keyVersionId === undefined ? requiredString(p, 'keyId') : optionalString(p, 'keyId');
       const iv = requiredBytes(p, 'iv', GCM_IV_LENGTH);
       if (iv.length !== GCM_IV_LENGTH) throw invalidParameter('Iv');
       algorithm(p);
       const aad = optionalBytes(p, 'aad', MAX_AAD_BYTES);
-      const key = await this.#usableKey(now, keyId, 'basic');
-      const version = initialVersion(key);
+      let key: Readonly<KeyRecord>;
+      let version: KeyVersionRecord;
+      if (keyVersionId === undefined) {
+        key = await this.#usableKey(now, keyId!);
+        version = initialVersion(key);
+      } else {
+        const state = await this.#snapshot(now);
+        const found = findVersion(state, keyVersionId);
+        if (found === undefined) throw keyNotFound();
+        ({ key, version } = found);
+        if (keyId !== undefined && this.#resolve(state, keyId).keyId !== key.keyId) throw invalidParameter('KeyId');
+        requireEnabled(key);
+        requireSymmetric(key);
+      }
       const plaintext = unwrap(version, iv, blob, aad);
       return { keyId: key.keyId, keyVersionId: version.keyVersionId, plaintext, algorithm: 'AES_GCM', requestId };
     });
@@ -347,8 +385,8 @@ export class LocalKms implements KeyManagementService, KeyAdministration {
       if (!ALIBABA_KEY_SPECS.includes(keySpec)) throw invalidParameter('KeySpec');
       const spec = localKeySpec(keySpec);
       if (spec === undefined) throw unsupportedOperation(`LocalKms does not implement the key spec ${keySpec}.`);
-      const keyUsage = optionalString(p, 'keyUsage') ?? spec.defaultUsage;
-      if (keyUsage !== spec.defaultUsage) throw invalidParameter('KeyUsage');
+      const keyUsage = (optionalString(p, 'keyUsage') ?? spec.usages[0]) as KeyUsage;
+      if (!spec.usages.includes(keyUsage)) throw invalidParameter('KeyUsage');
       const description = optionalString(p, 'description') ?? '';
       if (description.length > MAX_DESCRIPTION_LENGTH) throw invalidParameter('Description');
       const rotate = optionalBoolean(p, 'enableAutomaticRotation') ?? false;
@@ -360,6 +398,14 @@ export class LocalKms implements KeyManagementService, KeyAdministration {
         addKey(s, { keySpec, spec, keyUsage, description, rotationInterval: rotate ? interval : undefined }, now),
       );
       return { requestId, keyMetadata: keyMetadata(this.#scope, key) };
+    });
+  }
+
+  /** The key an id, alias or ARN names (for allow-lists). */
+  resolveKey(request: ResolveKeyRequest): Promise<ResolveKeyResponse> {
+    return this.#call(async (requestId, now) => {
+      const key = this.#resolve(await this.#snapshot(now), requiredString(params(request), 'keyId'));
+      return { keyId: key.keyId, arn: keyArn(this.#scope, key.keyId), requestId };
     });
   }
 

@@ -183,20 +183,24 @@ describe('LocalKms non-advance calls', () => {
 });
 
 describe('LocalKms key kinds and states in crypto calls', () => {
-  test('an EC_P256 key: advance calls 404 Forbidden.OnlySymmetricKeySupported, others 400 Rejected.UnsupportedOperation', async () => {
+  test.each(['EC_P256', 'EC_P256K', 'RSA_2048', 'RSA_3072'] as const)('a %s key: every symmetric call is 404 Forbidden.OnlySymmetricKeySupported', async (keySpec) => {
     const kms = new LocalKms();
-    const { keyMetadata } = await kms.createKey({ keySpec: 'EC_P256' });
-    expect(keyMetadata).toMatchObject({ keySpec: 'EC_P256', keyUsage: 'SIGN/VERIFY' });
+    const { keyMetadata } = await kms.createKey({ keySpec });
+    expect(keyMetadata).toMatchObject({ keySpec, keyUsage: keySpec.startsWith('RSA') ? 'ENCRYPT/DECRYPT' : 'SIGN/VERIFY' });
     const keyId = keyMetadata.keyId;
     const message = `The key ${keyId} is not a symmetric key. The API only supports symmetric keys.`;
-    const code = 'Forbidden.OnlySymmetricKeySupported';
-    await expectKmsError(kms.advanceGenerateDataKey({ keyId, numberOfBytes: 32 }), 404, code, message);
-    await expectKmsError(kms.advanceEncrypt({ keyId, plaintext: text('x') }), 404, code, message);
-    await expectKmsError(kms.advanceDecrypt({ ciphertextBlob: new Uint8Array(32), keyId, iv: new Uint8Array(12) }), 404, code, message);
-    const unsupported = 'Rejected.UnsupportedOperation';
-    await expectKmsError(kms.generateDataKey({ keyId }), 400, unsupported);
-    await expectKmsError(kms.encrypt({ keyId, plaintext: text('x') }), 400, unsupported);
-    await expectKmsError(kms.decrypt({ ciphertextBlob: new Uint8Array(32), keyId, iv: new Uint8Array(12), algorithm: 'AES_GCM' }), 400, unsupported);
+    const advanceBlob = new Uint8Array([0x24, 0, 2, ...new TextEncoder().encode(keyMetadata.primaryKeyVersion), ...new Uint8Array(12 + 32)]);
+    for (const call of allCalls(kms, keyId, advanceBlob, new Uint8Array(32), new Uint8Array(12))) {
+      await expectKmsError(call(), 404, 'Forbidden.OnlySymmetricKeySupported', message);
+    }
+  });
+
+  test('CreateKey takes the usages Alibaba allows per spec', async () => {
+    const kms = new LocalKms();
+    expect((await kms.createKey({ keySpec: 'RSA_2048', keyUsage: 'SIGN/VERIFY' })).keyMetadata.keyUsage).toBe('SIGN/VERIFY');
+    await expectKmsError(kms.createKey({ keySpec: 'EC_P256', keyUsage: 'ENCRYPT/DECRYPT' }), 400, 'InvalidParameter', 'The specified parameter "KeyUsage" is not valid.');
+    await expectKmsError(kms.createKey({ keySpec: 'Aliyun_AES_256', keyUsage: 'SIGN/VERIFY' }), 400, 'InvalidParameter');
+    await expectKmsError(kms.createKey({ keySpec: 'RSA_2048', enableAutomaticRotation: true, rotationInterval: '30d' }), 400, 'Rejected.UnsupportedOperation');
   });
 
   test('Disabled keys refuse every crypto call with 409 Rejected.Disabled, also for old blobs', async () => {

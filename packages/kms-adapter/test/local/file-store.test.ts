@@ -63,6 +63,26 @@ describe('FileKeyStore', () => {
     expect((await reopened.listKeyVersions({ keyId })).totalCount).toBe(2);
   });
 
+  test('asymmetric keys persist; the file is version 2 only while it holds a spec version 1 did not know', async () => {
+    const { path, store } = await freshStore();
+    const kms = new LocalKms({ store });
+    const aes = (await kms.createKey()).keyMetadata.keyId;
+    const ec = (await kms.createKey({ keySpec: 'EC_P256' })).keyMetadata.keyId;
+    expect((await readJson(path)).version).toBe(1);
+    const rsa = (await kms.createKey({ keySpec: 'RSA_2048', keyUsage: 'SIGN/VERIFY' })).keyMetadata.keyId;
+    const k1 = (await kms.createKey({ keySpec: 'EC_P256K' })).keyMetadata.keyId;
+    expect((await readJson(path)).version).toBe(2);
+    const reopened = new LocalKms({ store: await FileKeyStore.open(path, masterKey) });
+    expect((await reopened.describeKey({ keyId: rsa })).keyMetadata).toMatchObject({ keySpec: 'RSA_2048', keyUsage: 'SIGN/VERIFY' });
+    expect((await reopened.describeKey({ keyId: k1 })).keyMetadata).toMatchObject({ keySpec: 'EC_P256K', keyUsage: 'SIGN/VERIFY' });
+    expect((await reopened.describeKey({ keyId: ec })).keyMetadata).toMatchObject({ keySpec: 'EC_P256' });
+    expect((await reopened.advanceGenerateDataKey({ keyId: aes, numberOfBytes: 32 })).plaintext).toHaveLength(32);
+    await expectKmsError(reopened.advanceGenerateDataKey({ keyId: rsa, numberOfBytes: 32 }), 404, 'Forbidden.OnlySymmetricKeySupported');
+    // The material is a PKCS#8 private key, sealed like any other.
+    const sealed = (await readJson(path)).content.keys.find((k) => k.keyId === rsa)!.versions[0]!.material;
+    expect(Buffer.from(sealed, 'base64').length).toBeGreaterThan(1100);
+  });
+
   test('the file holds no key material in the clear, and reads do not rewrite it', async () => {
     const { path, store } = await freshStore();
     const kms = new LocalKms({ store });
@@ -127,7 +147,7 @@ describe('FileKeyStore', () => {
     await writeFile(path, original.subarray(0, original.length / 2));
     await expectKmsError(FileKeyStore.open(path, masterKey), 500, 'Keystore.Corrupt');
     const json = JSON.parse(original.toString('utf8')) as FileJson;
-    await writeJson(path, { ...json, version: 2 });
+    await writeJson(path, { ...json, version: 3 });
     await expectKmsError(FileKeyStore.open(path, masterKey), 500, 'Keystore.UnsupportedVersion');
     await expectKmsError(FileKeyStore.open(join(root, 'missing.json'), masterKey), 404, 'Keystore.NotFound');
     await expectKmsError(FileKeyStore.open(path, masterKey.subarray(0, 16)), 400, 'Keystore.InvalidMasterKey');

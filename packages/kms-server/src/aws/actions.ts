@@ -82,10 +82,13 @@ const AWS_SPEC_OF: Readonly<Record<KeySpec, string>> = {
   EC_SM2: 'SM2',
 };
 
-/** Which AWS (spec, usage) pairs CreateKey implements, and the backend spec each becomes. */
-const CREATABLE: Readonly<Record<string, { readonly usage: string; readonly spec: KeySpec }>> = {
-  SYMMETRIC_DEFAULT: { usage: 'ENCRYPT_DECRYPT', spec: 'Aliyun_AES_256' },
-  ECC_NIST_P256: { usage: 'SIGN_VERIFY', spec: 'EC_P256' },
+/** Which AWS (spec, usages) CreateKey implements, and the backend spec each becomes. */
+const CREATABLE: Readonly<Record<string, { readonly usages: readonly string[]; readonly spec: KeySpec }>> = {
+  SYMMETRIC_DEFAULT: { usages: ['ENCRYPT_DECRYPT'], spec: 'Aliyun_AES_256' },
+  RSA_2048: { usages: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'], spec: 'RSA_2048' },
+  RSA_3072: { usages: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'], spec: 'RSA_3072' },
+  ECC_NIST_P256: { usages: ['SIGN_VERIFY'], spec: 'EC_P256' },
+  ECC_SECG_P256K1: { usages: ['SIGN_VERIFY'], spec: 'EC_P256K' },
 };
 
 const seconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
@@ -254,10 +257,11 @@ export const AWS_ACTIONS: ReadonlyMap<string, AwsAction> = new Map<string, AwsAc
       input.boolean('BypassPolicyLockoutSafetyCheck');
       const creatable = CREATABLE[awsSpec];
       if (creatable === undefined) throw unsupported(`KeySpec ${awsSpec} is not supported by this KMS.`);
-      if (usage !== creatable.usage) {
+      if (!creatable.usages.includes(usage)) {
         throw new AwsError('ValidationException', `KeyUsage ${usage} is not compatible with KeySpec ${awsSpec}.`);
       }
-      const r = await context.kms.createKey({ keySpec: creatable.spec, ...(description === undefined ? {} : { description }) });
+      const keyUsage = usage === 'SIGN_VERIFY' ? 'SIGN/VERIFY' : 'ENCRYPT/DECRYPT';
+      const r = await context.kms.createKey({ keySpec: creatable.spec, keyUsage, ...(description === undefined ? {} : { description }) });
       return { KeyMetadata: keyMetadata(r.keyMetadata, context.scope) };
     },
   ],

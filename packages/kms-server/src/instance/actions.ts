@@ -12,14 +12,17 @@ import { invalidParameter, missingParameter } from '../api-error.js';
 import type { KmsBackend } from '../backend.js';
 import type { Message } from './messages.js';
 
+/** The header naming a call's key version, in requests (Decrypt) and responses. */
+export const KEY_VERSION_HEADER = 'x-kms-migrationkeyversionid';
+
 /** The answer of one call: response fields (`RequestId` is added by the caller) and the key version used. */
 export interface InstanceAnswer {
   readonly fields: Message;
   readonly keyVersionId: string;
 }
 
-/** One call of the instance API. */
-export type InstanceAction = (request: Message, kms: KmsBackend) => Promise<InstanceAnswer>;
+/** One call of the instance API; `header` reads a request header by lowercase name (`''` when absent). */
+export type InstanceAction = (request: Message, kms: KmsBackend, header: (name: string) => string) => Promise<InstanceAnswer>;
 
 const text = (m: Message, name: string): string => {
   const value = m[name];
@@ -148,12 +151,16 @@ export const INSTANCE_ACTIONS: ReadonlyMap<string, InstanceAction> = new Map<str
   ],
   [
     'Decrypt',
-    async (m, kms) => {
+    async (m, kms, header) => {
       paddingOf(m);
       const algorithm = algorithmOf(m).algorithm ?? 'AES_GCM';
+      // Alibaba's SDKs name the version in a signed request header and send no KeyId.
+      const keyVersionId = header(KEY_VERSION_HEADER);
+      const keyId = keyVersionId === '' ? keyIdOf(m) : text(m, 'KeyId');
       const r = await kms.decrypt({
         ciphertextBlob: bytes(m, 'CiphertextBlob'),
-        keyId: keyIdOf(m),
+        ...(keyId === '' ? {} : { keyId }),
+        ...(keyVersionId === '' ? {} : { keyVersionId }),
         iv: bytes(m, 'Iv'),
         algorithm,
         ...optionalBytes(m, 'Aad', 'aad'),

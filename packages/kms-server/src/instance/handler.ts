@@ -7,12 +7,11 @@
 import type { IncomingMessage } from 'node:http';
 import { ApiError, toApiError } from '../api-error.js';
 import type { KmsBackend } from '../backend.js';
-import { INSTANCE_ACTIONS } from './actions.js';
+import { INSTANCE_ACTIONS, KEY_VERSION_HEADER } from './actions.js';
 import { authenticateInstance, type InstanceAuthenticationSettings } from './authenticate.js';
 import { decodeMessage, encodeMessage } from './messages.js';
 
-/** The response header carrying the key version of a call. */
-export const KEY_VERSION_HEADER = 'x-kms-migrationkeyversionid';
+export { KEY_VERSION_HEADER };
 
 /** An answer: status, protobuf body and extra headers. */
 export interface ProtobufAnswer {
@@ -69,7 +68,7 @@ export async function handleInstance(
     } finally {
       body.fill(0);
     }
-    const answer = await INSTANCE_ACTIONS.get(apiName)!(request, kms);
+    const answer = await INSTANCE_ACTIONS.get(apiName)!(request, kms, header);
     const encoded = encodeMessage(`${apiName}Response`, { ...answer.fields, RequestId: requestId });
     const plaintext = answer.fields['Plaintext'];
     if (plaintext instanceof Uint8Array) plaintext.fill(0);
