@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,6 +83,24 @@ describe('special files as -o', () => {
       expect(Buffer.concat(read).equals(small)).toBe(true);
     } finally {
       reader.kill('SIGKILL');
+    }
+  });
+
+  it('a Unix socket is connected to and written to; it stays a socket', async () => {
+    const path = at('out.sock');
+    const received: Buffer[] = [];
+    const server = createServer((connection) => connection.on('data', (chunk: Buffer) => received.push(chunk)));
+    server.listen(path);
+    await once(server, 'listening');
+    try {
+      const r = await dek(['decrypt', '-o', path, at('small.dek')], { home });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      await waitFor(() => Buffer.concat(received).length >= small.length, 'the plaintext on the socket');
+      expect(Buffer.concat(received).equals(small)).toBe(true);
+      expect(lstatSync(path).isSocket()).toBe(true);
+    } finally {
+      server.close();
     }
   });
 
