@@ -25,20 +25,21 @@ import { trackTemporaryFile, untrackTemporaryFile } from './cleanup.js';
 const SUFFIX = '.dek-tmp';
 const PATTERN = /^\..+\.([0-9a-f]{8})\.([1-9][0-9]*)\.([0-9]+)\.[0-9a-f]{12}\.dek-tmp$/;
 
-let owner: string | undefined;
+let host: string | undefined;
+
+/** 8 hex digits naming this host (a hash, so the name itself does not show). */
+function hostTag(): string {
+  host ??= createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+  return host;
+}
 
 /** `<host>.<pid>.<start>` of this process. */
 function ownerTag(): string {
-  owner ??= `${hostTag()}.${process.pid}.${processStartTime(process.pid) ?? '0'}`;
-  return owner;
-}
-
-function hostTag(): string {
-  return createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+  return `${hostTag()}.${process.pid}.${processStartTime(process.pid) ?? '0'}`;
 }
 
 /** A fresh temporary name beside `target`. */
-export function temporaryName(target: string): string {
+function temporaryName(target: string): string {
   return join(dirname(target), `.${basename(target)}.${ownerTag()}.${randomBytes(6).toString('hex')}${SUFFIX}`);
 }
 
