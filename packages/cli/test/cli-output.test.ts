@@ -256,4 +256,17 @@ describe('what dek says about stdout', () => {
     expect(stdout).toBe('141\n');
     expect(stderr).toBe('');
   });
+
+  it('also for a listing printed after the reader is gone: dek key list | true', async () => {
+    const shell = spawn('bash', ['-c', `"${process.execPath}" "${BIN}" key list --json | true; echo "\${PIPESTATUS[0]}"`], {
+      env: { ...process.env, DEK_HOME: home },
+    });
+    let stdout = '';
+    let stderr = '';
+    shell.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    shell.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    expect(await exitCode(shell)).toBe(0);
+    expect(stdout).toBe('141\n');
+    expect(stderr).toBe('');
+  });
 });
