@@ -186,10 +186,19 @@ describe('--also-to', () => {
 
 describe('--rotate', () => {
   it('is echoed as given', async () => {
-    const r = await dek(['key', 'create', '--rotate', '90d'], { home });
+    const r = await dek(['key', 'create', '--alias', 'alias/rotating', '--rotate', '90d'], { home });
     expect(r.code).toBe(0);
     expect(r.stdout.toString()).toMatch(/^rotation: +enabled every 90d, next /m);
     expect(r.stdout.toString()).not.toContain('7776000');
+    const hours = await dek(['key', 'create', '--rotate', '2160h'], { home });
+    expect(hours.stdout.toString()).toMatch(/^rotation: +enabled every 2160h, /m);
+  });
+
+  it('describe and list show the period in its largest whole unit', async () => {
+    const described = await dek(['key', 'describe', 'alias/rotating'], { home });
+    expect(described.stdout.toString()).toMatch(/^rotation: +enabled every 90d, /m);
+    const listed = await dek(['key', 'list'], { home });
+    expect(listed.stdout.toString()).toMatch(/ 90d +alias\/rotating$/m);
   });
 });
 
