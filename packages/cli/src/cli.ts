@@ -7,7 +7,23 @@
 import { CommanderError, type Command } from 'commander';
 import { EXIT } from './errors.js';
 import { buildProgram } from './program.js';
+import { stdoutWriterUsed } from './io/stdout.js';
 import { reportError } from './report.js';
+
+function printReport(error: unknown): number {
+  const report = reportError(error, process.env['DEK_DEBUG'] === '1');
+  process.stderr.write(report.lines.map((line) => `${line}\n`).join(''));
+  return report.exitCode;
+}
+
+/**
+ * A failed write to stdout outside an output pipeline (help, tables, JSON): a closed pipe exits
+ * 141 silently, anything else is reported (exit 1). An output pipeline reports its own.
+ */
+function onStdoutError(error: unknown): void {
+  if (stdoutWriterUsed() && (error as { code?: unknown }).code !== 'EPIPE') return;
+  process.exit(printReport(error));
+}
 
 /** The command path named by `argv` (e.g. `dek key create`), for the help hint. */
 function commandPath(program: Command, argv: readonly string[]): string {
@@ -25,6 +41,7 @@ function commandPath(program: Command, argv: readonly string[]): string {
 
 /** Runs the CLI with `argv` (without `node` and the script); resolves to the exit code. */
 export async function runCli(argv: readonly string[]): Promise<number> {
+  if (process.stdout.listenerCount('error') === 0) process.stdout.on('error', onStdoutError);
   const program = buildProgram();
   if (argv.length === 0) {
     process.stderr.write(program.helpInformation());
@@ -43,8 +60,6 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       process.stderr.write(`dek: DEK_USAGE: ${message}\ndek: hint: see '${commandPath(program, argv)} --help'\n`);
       return EXIT.USAGE;
     }
-    const report = reportError(error, process.env['DEK_DEBUG'] === '1');
-    process.stderr.write(report.lines.map((line) => `${line}\n`).join(''));
-    return report.exitCode;
+    return printReport(error);
   }
 }

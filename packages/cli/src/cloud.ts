@@ -36,6 +36,8 @@ export interface CloudKms {
   readonly kms: AdvanceKms;
   /** Closes the client's kept-alive connections (idempotent). */
   close(): void;
+  /** The error to report for a failed command: a setup failure of the client (no region, no credentials) as a usage error naming the setting. */
+  explain(error: unknown): unknown;
 }
 
 /** Environment variables, as `process.env`. */
@@ -107,7 +109,41 @@ function openAws(context: Context, flags: CloudFlags, env: Env): CloudKms {
     ...(region && { region: region.value }),
     ...(profile && { profile: profile.value }),
   });
-  return { kms, close: () => kms.close() };
+  return { kms, close: () => kms.close(), explain: (error) => explainAwsSetup(error, region !== undefined, profile) };
+}
+
+/** The first KMS failure with one of `codes` in `error`, its slot failures or its causes. */
+function findFailure(error: unknown, codes: readonly string[], depth = 0): { code: string; message: string } | undefined {
+  if (typeof error !== 'object' || error === null || depth > 4) return undefined;
+  const { code, message, details, cause } = error as { code?: unknown; message?: unknown; details?: unknown; cause?: unknown };
+  if (typeof code === 'string' && codes.includes(code)) return { code, message: typeof message === 'string' ? message : '' };
+  const failures = typeof details === 'object' && details !== null ? (details as { failures?: unknown }).failures : undefined;
+  for (const failure of Array.isArray(failures) ? (failures as unknown[]) : []) {
+    const found = findFailure(failure, codes, depth + 1);
+    if (found) return found;
+  }
+  return findFailure(cause, codes, depth + 1);
+}
+
+/**
+ * The AWS SDK reports a missing region as `ClientError` and missing credentials as
+ * `CredentialsProviderError`, at the first call: both mean the command cannot run as set up,
+ * so they become `DEK_USAGE` (exit 2) naming what to set.
+ */
+function explainAwsSetup(error: unknown, regionGiven: boolean, profile: Setting | undefined): unknown {
+  const failure = findFailure(error, ['ClientError', 'CredentialsProviderError']);
+  if (failure === undefined) return error;
+  const inProfile = profile ? ` or a region in the profile '${profile.value}' (${profile.where})` : ' or a region in the AWS profile';
+  if (failure.code === 'CredentialsProviderError') {
+    return usageError(
+      '--kms aws found no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or choose a profile with --aws-profile / AWS_PROFILE',
+      'dek uses the AWS SDK\'s credential chain: environment, ~/.aws/credentials and config, SSO, instance role',
+    );
+  }
+  if (!regionGiven && /region/i.test(failure.message)) {
+    return usageError(`--kms aws needs a region: give --aws-region, or set AWS_REGION or AWS_DEFAULT_REGION,${inProfile}`, 'e.g. --aws-region eu-west-1');
+  }
+  return usageError(`--kms aws could not send a request: ${failure.message}`, 'check the AWS settings: --aws-region / AWS_REGION, --aws-profile / AWS_PROFILE, --aws-endpoint');
 }
 
 function openAlibabaInstance(context: Context, endpoint: Setting, flags: CloudFlags, env: Env): CloudKms {
@@ -127,7 +163,7 @@ function openAlibabaInstance(context: Context, endpoint: Setting, flags: CloudFl
     password,
     ...(caFile && { ca: readSetting(caFile, 'CA certificate') }),
   });
-  return { kms, close: () => kms.close() };
+  return { kms, close: () => kms.close(), explain: (error) => error };
 }
 
 function openAlibabaOpenApi(context: Context, flags: CloudFlags, env: Env): CloudKms {
@@ -146,7 +182,7 @@ function openAlibabaOpenApi(context: Context, flags: CloudFlags, env: Env): Clou
     ...(url && { endpoint: url.host, protocol: url.protocol === 'http:' ? 'http' : 'https' }),
     ...(region && { regionId: region.value }),
   });
-  return { kms, close: () => undefined }; // AlibabaOpenApiKms has nothing to close
+  return { kms, close: () => undefined, explain: (error) => error }; // AlibabaOpenApiKms has nothing to close
 }
 
 /**

@@ -7,6 +7,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { usageError } from './errors.js';
+import { escapeTerminal } from './terminal-escape.js';
 
 /** The KMS providers the CLI knows. */
 export type KmsName = 'local' | 'alibaba' | 'aws';
@@ -78,7 +79,7 @@ export function resolveContext(flags: GlobalFlags, env: NodeJS.ProcessEnv = proc
   return { kms: kms as KmsName, home, quiet: flags.quiet === true, cloud };
 }
 
-/** Writes a note on stderr unless quiet. */
+/** Writes a note on stderr unless quiet (escaped: notes name files and keys). */
 export function note(context: Context, message: string): void {
-  if (!context.quiet) process.stderr.write(`dek: ${message}\n`);
+  if (!context.quiet) process.stderr.write(`dek: ${escapeTerminal(message)}\n`);
 }

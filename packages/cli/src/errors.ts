@@ -15,6 +15,8 @@ export const EXIT = {
   FAILURE: 1,
   /** The command could not run as given: bad flags or arguments, missing input, existing output, no keystore, unavailable KMS. */
   USAGE: 2,
+  /** The program reading stdout (or a FIFO output) exited first (128 + SIGPIPE's 13), as `cat` reports it; nothing is printed. */
+  BROKEN_PIPE: 141,
   /** Interrupted by SIGINT (128 + 2); temporary files were removed. */
   INTERRUPTED: 130,
   /** Terminated by SIGTERM (128 + 15); temporary files were removed. */
@@ -38,7 +40,7 @@ export type CliErrorCode =
   | 'DEK_TERMINAL'
   /** The file's encryption context lacks a pair that `dek decrypt -c` requires (exit 1). */
   | 'DEK_CONTEXT'
-  /** An input or output file could not be opened or written. */
+  /** An input or output could not be opened (exit 2), or reading or writing it failed while working (exit 1). */
   | 'DEK_IO';
 
 /** An error of the CLI with a stable code, an exit code and an optional hint (what to do). */

@@ -87,6 +87,8 @@ function lazyLocal(home: string): AdvanceKms {
 interface OpenSession {
   readonly session: KmsSession;
   close(): void;
+  /** The error to report for a failure of the work (a cloud client's setup failure in words). */
+  explain?(error: unknown): unknown;
 }
 
 async function openCloud(context: Context, kms: Exclude<Context['kms'], 'local'>): Promise<OpenSession> {
@@ -95,7 +97,7 @@ async function openCloud(context: Context, kms: Exclude<Context['kms'], 'local'>
   try {
     const kmsByProvider: Record<string, AdvanceKms> = { [cloud.kms.provider]: cloud.kms };
     if (await localKeystoreExists(context.home)) kmsByProvider[LOCAL_PROVIDER] = lazyLocal(context.home);
-    return { session: { kms: cloud.kms, kmsByProvider, admin: undefined, local: undefined }, close: () => cloud.close() };
+    return { session: { kms: cloud.kms, kmsByProvider, admin: undefined, local: undefined }, close: () => cloud.close(), explain: cloud.explain };
   } catch (error) {
     cloud.close();
     throw error;
@@ -128,6 +130,8 @@ export async function withKms<T>(context: Context, options: WithKmsOptions, work
   const opened = await openChosen(context, options);
   try {
     return await work(opened.session);
+  } catch (error) {
+    throw opened.explain?.(error) ?? error;
   } finally {
     opened.close();
   }

@@ -77,6 +77,8 @@ Exit codes:
   0  success
   1  the data or key was refused: authentication, format, truncation, KMS error (dek: DEK_AUTH: ...)
   2  usage: bad flags, missing input, existing output without --force, no keystore, KMS not available
+  130/143  interrupted by Ctrl-C / SIGTERM (temporary files removed)
+  141  the program reading stdout exited first (no message, as cat)
 
 Environment:
   DEK_HOME        local keystore directory (default ~/.dek)

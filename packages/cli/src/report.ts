@@ -2,10 +2,15 @@
  * Turns any error into the exit code and the lines printed on stderr: `dek: CODE: message`,
  * then an optional `dek: hint: ...`. Library errors are recognised by shape (a `DEK_*` code,
  * or a KMS error's `code` + `httpStatus`), so no class identity across packages is needed.
+ * System errors become `DEK_IO` with the reason in words; a closed pipe (`EPIPE`) prints nothing
+ * and exits 141, as `cat` does. Every line is escaped for the terminal: messages quote key ids,
+ * file names and KMS answers.
  *
  * @module
  */
 import { CliError, EXIT, type ExitCode } from './errors.js';
+import { systemReason } from './io/io-error.js';
+import { escapeTerminal } from './terminal-escape.js';
 
 /** What to print and how to exit. */
 export interface ErrorReport {
@@ -44,17 +49,9 @@ const KMS_HINTS: Readonly<Record<string, string>> = {
   UnrecognizedClientException: 'the AWS access key id is not known here (check AWS_ACCESS_KEY_ID, --aws-profile, --aws-endpoint)',
   InvalidSignatureException: 'the AWS secret key does not match its access key id, or the region is wrong (check AWS_SECRET_ACCESS_KEY, --aws-region)',
   AccessDeniedException: 'the AWS credentials may not use this key',
-  CredentialsProviderError: 'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or choose a profile with --aws-profile / AWS_PROFILE',
-  ClientError: 'check the AWS settings: --aws-region / AWS_REGION, --aws-profile / AWS_PROFILE, --aws-endpoint',
   'InvalidAccessKeyId.NotFound': 'the Alibaba AccessKeyId is not known here (check ALIBABA_CLOUD_ACCESS_KEY_ID, --alibaba-endpoint)',
   SignatureDoesNotMatch: 'the Alibaba AccessKey secret does not match its id (check ALIBABA_CLOUD_ACCESS_KEY_SECRET)',
   NetworkFailure: 'the KMS could not be reached: check the endpoint and the network',
-};
-
-const SYSTEM_HINTS: Readonly<Record<string, string>> = {
-  ENOSPC: 'the disk is full; no output file was left behind',
-  EPIPE: 'the program reading the output exited before dek finished',
-  EDQUOT: 'the disk quota is exceeded; no output file was left behind',
 };
 
 /**
@@ -68,8 +65,6 @@ const KMS_USAGE_CODES: ReadonlySet<string> = new Set([
   'AliasAlreadyExists',
   'Rejected.UnsupportedOperation',
   'ValidationException',
-  'ClientError',
-  'CredentialsProviderError',
 ]);
 
 interface Shaped {
@@ -114,6 +109,7 @@ function kmsHint(details: unknown): string | undefined {
 
 /** Builds the report for any thrown value. Set `debug` to append the stack (never secrets: stacks hold no data). */
 export function reportError(error: unknown, debug = false): ErrorReport {
+  if (isObject(error) && error.code === 'EPIPE') return { exitCode: EXIT.BROKEN_PIPE, lines: [] };
   const lines: string[] = [];
   let exitCode: ExitCode = EXIT.FAILURE;
   let hint: string | undefined;
@@ -134,15 +130,16 @@ export function reportError(error: unknown, debug = false): ErrorReport {
     exitCode = usage ? EXIT.USAGE : EXIT.FAILURE;
     hint = KMS_HINTS[error.code];
   } else if (isObject(error) && typeof error.code === 'string' && typeof error.syscall === 'string') {
-    lines.push(`dek: ${error.code}: ${oneLine(error.message, debug)}`);
-    hint = SYSTEM_HINTS[error.code];
+    const path = typeof error.path === 'string' ? ` '${error.path}'` : '';
+    lines.push(`dek: DEK_IO: ${error.syscall}${path} failed: ${systemReason(error)}`);
   } else {
     const message = oneLine(error instanceof Error ? error.message : String(error), debug);
     lines.push(`dek: ERROR: ${message}`);
   }
   if (hint) lines.push(`dek: hint: ${hint}`);
-  if (debug && error instanceof Error && error.stack) lines.push(error.stack);
-  return { exitCode, lines };
+  const escaped = lines.map((line) => escapeTerminal(line, { multiline: debug }));
+  if (debug && error instanceof Error && error.stack) escaped.push(escapeTerminal(error.stack, { multiline: true }));
+  return { exitCode, lines: escaped };
 }
 
 /**

@@ -46,7 +46,7 @@ export async function runDecrypt(context: Context, inputPath: string | undefined
   await withKms(context, { init: 'never' }, async ({ kmsByProvider }) => {
     const output = await openOutput(flags.output, { force: flags.force === true, what: 'plaintext', refuseTerminal: false, mode: PLAINTEXT_MODE });
     const progress = createProgress({ label: 'decrypt', total: input.size, quiet: context.quiet });
-    const guard: Transform[] = output.isStdout && process.stdout.isTTY ? [terminalTextGuard()] : [];
+    const guard: Transform[] = output.isTerminal ? [terminalTextGuard()] : [];
     const decrypt = decryptStream({ kmsByProvider, ...allowed, highWaterMark: STREAM_BUFFER_SIZE, onHeader: (header) => requireContext(header.context, required) });
     await writeOutput(output, [input.stream, progress.meter, decrypt, ...guard], progress);
   }).catch((error: unknown) => {

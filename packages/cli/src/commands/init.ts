@@ -7,6 +7,7 @@
 import type { Context } from '../context.js';
 import { usageError } from '../errors.js';
 import { initLocal } from '../local.js';
+import { printLines } from '../print.js';
 
 /** Runs `dek init`. */
 export async function runInit(context: Context): Promise<void> {
@@ -21,5 +22,5 @@ export async function runInit(context: Context): Promise<void> {
   const lines = result.created
     ? [`created the local keystore ${result.keystorePath}`, master, key]
     : [`the local keystore ${result.keystorePath} already exists; nothing changed`, key];
-  process.stdout.write(lines.map((line) => `${line}\n`).join(''));
+  printLines(lines);
 }

@@ -7,12 +7,12 @@
 import { inspect, type EnvelopeInfo } from '@dek/stream';
 import type { Context } from '../context.js';
 import { isStdio, openFile, openInput } from '../io/input.js';
-import { printJson } from '../print.js';
+import { printJson, printLines } from '../print.js';
+import { needsEscape } from '../terminal-escape.js';
 
-/** Quotes a header string when it holds characters that would be unsafe or ambiguous on a terminal. */
+/** Quotes a header string when it is empty or holds characters that are unsafe or ambiguous on a terminal (printLines escapes them). */
 export function safeText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return /^[^\u0000-\u001f\u007f-\u009f\s=,"]*$/u.test(text) && text !== '' ? text : JSON.stringify(text);
+  return /^[^\s=,"]+$/u.test(text) && !needsEscape(text) ? text : JSON.stringify(text);
 }
 
 function textLines(label: string, info: EnvelopeInfo): string[] {
@@ -58,5 +58,5 @@ export async function runInspect(_context: Context, file: string, flags: { json?
     }
   }
   if (flags.json) printJson({ file: label, ...info });
-  else process.stdout.write(textLines(label, info).map((line) => `${line}\n`).join(''));
+  else printLines(textLines(label, info));
 }

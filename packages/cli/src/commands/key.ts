@@ -9,7 +9,7 @@ import type { Context } from '../context.js';
 import { CliError, EXIT, usageError } from '../errors.js';
 import { requireAdmin, withKms } from '../kms.js';
 import { parseKeyRef, parseRotation } from '../options.js';
-import { printJson, printTable } from '../print.js';
+import { printJson, printLines, printTable } from '../print.js';
 
 /** Flags of `dek key create`. */
 export interface KeyCreateFlags {
@@ -54,12 +54,24 @@ async function versionsOf(admin: KeyAdministration, keyId: string): Promise<KeyV
   });
 }
 
-function rotationText(meta: KeyMetadata): string {
-  if (meta.automaticRotation === 'Disabled') return 'manual';
-  return `${meta.automaticRotation.toLowerCase()} every ${meta.rotationInterval ?? '?'}${meta.nextRotationDate ? `, next ${meta.nextRotationDate}` : ''}`;
+const UNITS = [['d', 86_400], ['h', 3_600], ['m', 60]] as const;
+
+/** A KMS rotation interval (`7776000s`) in the largest whole unit (`90d`); anything else as it came. */
+function intervalText(interval: string | undefined): string {
+  const seconds = /^(\d+)s$/.exec(interval ?? '')?.[1];
+  if (seconds === undefined) return interval ?? '?';
+  const n = Number(seconds);
+  const unit = UNITS.find(([, size]) => n > 0 && n % size === 0);
+  return unit === undefined ? `${n}s` : `${n / unit[1]}${unit[0]}`;
 }
 
-function describeLines(meta: KeyMetadata, aliases: readonly string[], versions: readonly KeyVersion[]): string[] {
+function rotationText(meta: KeyMetadata, interval = intervalText(meta.rotationInterval)): string {
+  if (meta.automaticRotation === 'Disabled') return 'manual';
+  return `${meta.automaticRotation.toLowerCase()} every ${interval}${meta.nextRotationDate ? `, next ${meta.nextRotationDate}` : ''}`;
+}
+
+/** The lines of `dek key describe` (and `create`); `interval` shows the rotation period as the user gave it. */
+function describeLines(meta: KeyMetadata, aliases: readonly string[], versions: readonly KeyVersion[], interval?: string): string[] {
   const lines = [
     `key id:           ${meta.keyId}`,
     `aliases:          ${aliases.join(', ') || '-'}`,
@@ -68,7 +80,7 @@ function describeLines(meta: KeyMetadata, aliases: readonly string[], versions: 
     `primary version:  ${meta.primaryKeyVersion}`,
     `created:          ${meta.creationDate}`,
     `last rotation:    ${meta.lastRotationDate}`,
-    `rotation:         ${rotationText(meta)}`,
+    `rotation:         ${rotationText(meta, interval)}`,
   ];
   if (meta.description) lines.push(`description:      ${meta.description}`);
   if (versions.length > 0) {
@@ -100,7 +112,7 @@ export async function runKeyCreate(context: Context, flags: KeyCreateFlags): Pro
     if (flags.alias !== undefined) await admin.createAlias({ aliasName: flags.alias, keyId: keyMetadata.keyId });
     const aliases = flags.alias !== undefined ? [flags.alias] : [];
     if (flags.json) printJson({ ...keyMetadata, aliases });
-    else process.stdout.write(`${describeLines(keyMetadata, aliases, []).join('\n')}\n`);
+    else printLines(describeLines(keyMetadata, aliases, [], rotate));
   });
 }
 
@@ -135,7 +147,7 @@ export async function runKeyList(context: Context, flags: { json?: boolean }): P
     }
     printTable(
       ['KEY ID', 'STATE', 'SPEC', 'PRIMARY VERSION', 'ROTATION', 'ALIASES'],
-      rows.map((row) => [row.keyId, row.keyState, row.keySpec, row.primaryKeyVersion, row.automaticRotation === 'Disabled' ? 'manual' : (row.rotationInterval ?? '?'), row.aliases.join(',') || '-']),
+      rows.map((row) => [row.keyId, row.keyState, row.keySpec, row.primaryKeyVersion, row.automaticRotation === 'Disabled' ? 'manual' : intervalText(row.rotationInterval), row.aliases.join(',') || '-']),
     );
   });
 }
@@ -148,7 +160,7 @@ export async function runKeyDescribe(context: Context, ref: string, flags: { jso
     const { keyMetadata } = await admin.describeKey({ keyId: keyRef });
     const [aliases, versions] = [await aliasesOf(admin, keyMetadata.keyId), await versionsOf(admin, keyMetadata.keyId)];
     if (flags.json) printJson({ ...keyMetadata, aliases, versions });
-    else process.stdout.write(`${describeLines(keyMetadata, aliases, versions).join('\n')}\n`);
+    else printLines(describeLines(keyMetadata, aliases, versions));
   });
 }
 
@@ -159,7 +171,7 @@ export async function runKeyRotate(context: Context, ref: string): Promise<void>
     const admin = requireAdmin(context, session);
     const { keyMetadata } = await admin.describeKey({ keyId: keyRef });
     const { keyVersion } = await admin.createKeyVersion({ keyId: keyMetadata.keyId });
-    process.stdout.write(`${keyMetadata.keyId}: new primary version ${keyVersion.keyVersionId}\n`);
+    printLines([`${keyMetadata.keyId}: new primary version ${keyVersion.keyVersionId}`]);
   });
 }
 
@@ -171,6 +183,6 @@ export async function runKeySetEnabled(context: Context, ref: string, enabled: b
     const { keyMetadata } = await admin.describeKey({ keyId: keyRef });
     if (enabled) await admin.enableKey({ keyId: keyMetadata.keyId });
     else await admin.disableKey({ keyId: keyMetadata.keyId });
-    process.stdout.write(`${keyMetadata.keyId}: ${enabled ? 'enabled' : 'disabled'}\n`);
+    printLines([`${keyMetadata.keyId}: ${enabled ? 'enabled' : 'disabled'}`]);
   });
 }

@@ -40,7 +40,7 @@ export async function decryptRange(context: Context, path: string, range: ByteRa
         const pieces = async function* (): AsyncGenerator<Uint8Array> {
           for (let at = range.start; at < end; at += PIECE) yield await reader.read(at, Math.min(at + PIECE, end));
         };
-        const guard = output.isStdout && process.stdout.isTTY ? [terminalTextGuard()] : [];
+        const guard = output.isTerminal ? [terminalTextGuard()] : [];
         await writeOutput(output, [Readable.from(pieces(), { objectMode: false }), progress.meter, ...guard], progress);
       } finally {
         reader.close();

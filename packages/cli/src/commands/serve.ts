@@ -22,6 +22,7 @@ import { note } from '../context.js';
 import { CliError, EXIT, usageError } from '../errors.js';
 import { ioError } from '../io/io-error.js';
 import { withKms } from '../kms.js';
+import { printLines } from '../print.js';
 
 /** Flags of `dek serve`. */
 export interface ServeFlags {
@@ -139,7 +140,7 @@ export async function runServe(context: Context, flags: ServeFlags): Promise<voi
     if (tls === undefined && flags.host !== '127.0.0.1' && flags.host !== 'localhost' && flags.host !== '::1') {
       lines.push('warning: plain HTTP on a non-loopback address; use --tls-cert/--tls-key or --dev-tls');
     }
-    process.stdout.write(lines.map((line) => `${line}\n`).join(''));
+    printLines(lines);
     await new Promise<void>((resolveStop) => {
       const stop = (): void => {
         process.off('SIGINT', stop);

@@ -1,14 +1,17 @@
 /**
  * Temporary files that must not survive a failure: registered while written, removed on any
- * error, on SIGINT / SIGTERM, and at process exit if still present.
+ * error, on SIGINT / SIGTERM, and at process exit if still present. On a signal, each open output
+ * says what it leaves behind (nothing, an unchanged file, or bytes already on stdout).
  *
  * @module
  */
 import { unlinkSync } from 'node:fs';
 import { EXIT } from '../errors.js';
+import { escapeTerminal } from '../terminal-escape.js';
 
 const pending = new Set<string>();
 const onSignal = new Set<() => void>();
+const outputStates = new Set<() => string>();
 let installed = false;
 
 /** Removes every registered temporary file now (synchronously; errors ignored). */
@@ -32,7 +35,8 @@ function handle(signal: 'SIGINT' | 'SIGTERM'): void {
     }
   }
   removeAllTemporaryFiles();
-  process.stderr.write(`dek: interrupted (${signal}); no output was written\n`);
+  const left = [...outputStates].map((state) => state()).join('; ') || 'no output was written';
+  process.stderr.write(`dek: interrupted (${signal}); ${escapeTerminal(left)}\n`);
   process.exit(signal === 'SIGINT' ? EXIT.INTERRUPTED : EXIT.TERMINATED);
 }
 
@@ -60,4 +64,13 @@ export function onInterrupt(callback: () => void): () => void {
   install();
   onSignal.add(callback);
   return () => onSignal.delete(callback);
+}
+
+/**
+ * Registers an open output: `state` says, at the moment of a signal (after temporary files are
+ * removed), what it leaves behind, e.g. `the 4096 bytes written to stdout (a pipe) are incomplete`.
+ */
+export function trackOutputState(state: () => string): void {
+  install();
+  outputStates.add(state);
 }

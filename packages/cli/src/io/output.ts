@@ -1,20 +1,27 @@
 /**
- * Writing the output of a command safely. A file output goes to a temporary file in the
- * destination's directory (so the rename stays on one file system), is fsynced, then moved into
- * place; on any failure or signal the temporary file is removed, so a failed decrypt never leaves
- * partial plaintext behind. An existing output is never replaced without `force`, and even then
- * a race with another writer is caught (link(2) refuses to replace a file that appeared meanwhile).
+ * Opening the output of a command (see destination.ts for what a path may name):
+ *
+ * - a regular file is written to a temporary file in its directory (temp-file.ts), fsynced, then
+ *   moved into place, so a failed decrypt never leaves partial plaintext behind; an existing file
+ *   is replaced only with `force` (link(2) catches a file that appeared meanwhile);
+ * - stdout, a character device (`/dev/null`), a FIFO or a socket is written to directly: it
+ *   cannot be atomic, so a failure says how many bytes already went out.
  *
  * @module
  */
-import { randomBytes } from 'node:crypto';
-import { chmod, link, lstat, open, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { constants, fstatSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { isatty } from 'node:tty';
 import { CliError, EXIT } from '../errors.js';
-import { isStdio, STREAM_BUFFER_SIZE } from './input.js';
-import { ioError } from './io-error.js';
-import { trackTemporaryFile, untrackTemporaryFile } from './cleanup.js';
+import { trackOutputState } from './cleanup.js';
+import { resolveDestination, type DestinationOptions, type StreamKind } from './destination.js';
+import { STREAM_BUFFER_SIZE } from './input.js';
+import { errorCode, ioError, systemReason } from './io-error.js';
+import { describeDescriptor, stdoutWriter } from './stdout.js';
+import { createTemporaryFile } from './temp-file.js';
 
 /** Permission bits of decrypted files: readable and writable by the owner only. */
 export const PLAINTEXT_MODE = 0o600;
@@ -23,146 +30,140 @@ export const PLAINTEXT_MODE = 0o600;
 export interface Output {
   /** Where to write. */
   readonly stream: Writable;
-  /** The destination path, or undefined for stdout. */
+  /** The destination path (symbolic links resolved for files), or undefined for stdout. */
   readonly path: string | undefined;
   /** Whether this is stdout. */
   readonly isStdout: boolean;
+  /** Whether the output is a terminal (stdout or a device such as /dev/tty). */
+  readonly isTerminal: boolean;
   /** Moves the finished (fsynced and closed) output into place; call after the pipeline resolved. */
   commit(): Promise<void>;
-  /** Discards everything written (removes the temporary file). Never throws. */
+  /** Discards everything written that can be discarded (removes the temporary file). Never throws. */
   abort(): Promise<void>;
+  /** The error to report for `error` after `abort`: a failed write, in words that say what was left behind. */
+  explain(error: unknown): unknown;
 }
 
 /** How to open an output. */
-export interface OutputOptions {
-  /** Replace an existing file. */
-  readonly force: boolean;
+export interface OutputOptions extends DestinationOptions {
   /** Exact permission bits of the new file (e.g. 0o600 for plaintext); default: 0o666 less the umask. */
   readonly mode?: number;
   /** What is written, for the terminal refusal message (e.g. `ciphertext`). */
   readonly what: string;
-  /** Refuse a terminal as stdout at once (known-binary data). */
+  /** Refuse a terminal at once (known-binary data). */
   readonly refuseTerminal: boolean;
-  /** Allow replacing `path` because the command rewrites it in place (rewrap without -o). */
-  readonly inPlace?: boolean;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch (error) {
-    if ((error as { code?: unknown }).code === 'ENOENT') return false;
-    throw ioError(error, `cannot check '${path}'`);
-  }
-}
+/** System calls whose failure is a failure to write the output. */
+const WRITE_CALLS: ReadonlySet<string> = new Set(['write', 'writev', 'fsync', 'fdatasync', 'close', 'ftruncate']);
 
-function existsError(path: string): CliError {
-  return new CliError('DEK_EXISTS', `output '${path}' already exists; it was left untouched`, {
+function terminalError(what: string): CliError {
+  return new CliError('DEK_TERMINAL', `refusing to write ${what} to a terminal`, {
     exitCode: EXIT.USAGE,
-    hint: 'pass --force to replace it, or choose another -o',
+    hint: "write to a file with -o FILE, or redirect: 'dek ... > file'",
   });
 }
 
 /** Refuses a terminal as stdout for binary data. */
 export function refuseTerminalStdout(what: string): void {
-  if (process.stdout.isTTY) {
-    throw new CliError('DEK_TERMINAL', `refusing to write ${what} to a terminal`, {
-      exitCode: EXIT.USAGE,
-      hint: "write to a file with -o FILE, or redirect: 'dek ... > file'",
-    });
-  }
+  if (process.stdout.isTTY) throw terminalError(what);
 }
 
 /**
- * Checks up front that `path` may be written (before any KMS call or read): fails with
- * `DEK_EXISTS` if it exists and `force` is false.
+ * Checks up front that `path` may be written (before any KMS call or read): a usage error (exit
+ * 2) for a directory, a missing directory, a dangling link, or an existing file without `force`.
  */
-export async function checkOutput(path: string | undefined, options: Pick<OutputOptions, 'force' | 'inPlace'>): Promise<void> {
-  if (isStdio(path) || options.force || options.inPlace) return;
-  if (await exists(path as string)) throw existsError(path as string);
+export async function checkOutput(path: string | undefined, options: DestinationOptions): Promise<void> {
+  await resolveDestination(path, options);
 }
 
-/** Opens stdout (`-` or undefined) or a temporary file beside `path`. */
+/** What a direct (not atomic) output leaves behind after `written` bytes. */
+function directState(where: string, written: number): string {
+  return written === 0 ? `nothing was written to ${where}` : `the ${written} bytes written to ${where} are incomplete`;
+}
+
+/** An {@link Output}'s `explain`: write failures become `DEK_IO` (exit 1) saying what was left. */
+function explainer(state: () => string): (error: unknown) => unknown {
+  return (error) => {
+    const syscall = typeof error === 'object' && error !== null ? (error as { syscall?: unknown }).syscall : undefined;
+    if (errorCode(error) === 'EPIPE' || typeof syscall !== 'string' || !WRITE_CALLS.has(syscall)) return error;
+    return new CliError('DEK_IO', `cannot write the output: ${systemReason(error)}; ${state()}`, { exitCode: EXIT.FAILURE, cause: error });
+  };
+}
+
+/** Opens stdout, a device/FIFO/socket, or a temporary file beside the file `path`. */
 export async function openOutput(path: string | undefined, options: OutputOptions): Promise<Output> {
-  if (isStdio(path)) {
-    if (options.refuseTerminal) refuseTerminalStdout(options.what);
-    return { stream: process.stdout, path: undefined, isStdout: true, commit: async () => undefined, abort: async () => undefined };
+  const destination = await resolveDestination(path, options);
+  if (destination.kind === 'stdout') {
+    const isTerminal = isatty(1);
+    if (options.refuseTerminal && isTerminal) throw terminalError(options.what);
+    const where = `stdout (${describeDescriptor(1)})`;
+    const writer = stdoutWriter();
+    const state = (): string => directState(where, writer.written());
+    trackOutputState(state);
+    return { stream: writer.stream, path: undefined, isStdout: true, isTerminal, commit: async () => undefined, abort: async () => undefined, explain: explainer(state) };
   }
-  const target = resolve(path as string);
-  await checkOutput(target, options);
-  const temporary = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.dek-tmp`);
-  let handle: FileHandle;
-  try {
-    handle = await open(temporary, 'wx', options.mode ?? 0o666);
-  } catch (error) {
-    throw ioError(error, `cannot create a file in '${dirname(target)}'`);
-  }
-  trackTemporaryFile(temporary);
-  let done = false;
+  if (destination.kind === 'stream') return openDirect(destination.path, destination.type, options);
+
+  const target = destination.path;
+  const temporary = await createTemporaryFile(target, { replace: options.force || options.inPlace === true, ...(options.mode !== undefined ? { mode: options.mode } : {}) });
   // flush: fsync before the stream closes its file handle; pipeline() resolves after that close.
-  const stream = handle.createWriteStream({ highWaterMark: STREAM_BUFFER_SIZE, flush: true });
-
+  const stream = temporary.handle.createWriteStream({ highWaterMark: STREAM_BUFFER_SIZE, flush: true });
+  let committed = false;
+  const state = (): string => (committed ? `'${target}' is complete` : destination.exists ? `'${target}' was left unchanged` : 'no output file was left behind');
+  trackOutputState(state);
   const abort = async (): Promise<void> => {
-    if (done) return;
-    done = true;
     if (!stream.closed) {
-      await new Promise<void>((resolveClose) => {
-        stream.once('close', () => resolveClose());
-        stream.destroy();
-      });
+      const closed = once(stream, 'close').catch(() => undefined);
+      stream.destroy();
+      await closed;
     }
-    await unlink(temporary).catch(() => undefined);
-    untrackTemporaryFile(temporary);
+    await temporary.abort();
   };
-
   const commit = async (): Promise<void> => {
-    if (done) throw new Error('output already finished');
-    try {
-      if (!stream.closed || stream.errored) throw new Error('output stream not finished');
-      if (options.mode !== undefined) await chmod(temporary, options.mode);
-      await moveIntoPlace(temporary, target, options.force || options.inPlace === true);
-      done = true;
-      untrackTemporaryFile(temporary);
-    } catch (error) {
+    if (!stream.closed || stream.errored) {
       await abort();
-      throw error;
+      throw new Error('output stream not finished');
     }
-    await syncDirectory(dirname(target));
+    await temporary.commit();
+    committed = true;
   };
-
-  return { stream, path: target, isStdout: false, commit, abort };
+  return { stream, path: target, isStdout: false, isTerminal: false, commit, abort, explain: explainer(state) };
 }
 
-/** rename(2) when replacing is allowed; otherwise link(2), which fails if the target appeared meanwhile. */
-async function moveIntoPlace(temporary: string, target: string, replace: boolean): Promise<void> {
-  if (replace) {
-    await rename(temporary, target);
-    return;
-  }
-  try {
-    await link(temporary, target);
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === 'EEXIST') throw existsError(target);
-    // File systems without hard links: check, then rename (a tiny race remains there).
-    if (await exists(target)) throw existsError(target);
-    await rename(temporary, target);
-    return;
-  }
-  await unlink(temporary);
-}
-
-/** fsync of the directory so the rename itself survives a crash (best effort: not every platform allows it). */
-async function syncDirectory(directory: string): Promise<void> {
-  try {
-    const handle = await open(directory, 'r');
+/** Opens a device, FIFO or socket for writing, as it is (no temporary file, no truncation). */
+async function openDirect(path: string, type: StreamKind, options: OutputOptions): Promise<Output> {
+  const where = `'${path}' (${type})`;
+  let stream: Writable & { readonly bytesWritten: number };
+  let isTerminal = false;
+  if (type === 'a socket') {
+    const socket = connect({ path });
     try {
-      await handle.sync();
-    } finally {
-      await handle.close();
+      await once(socket, 'connect');
+    } catch (error) {
+      throw ioError(error, `cannot connect to the output ${where}`);
     }
-  } catch {
-    // Not supported here (e.g. Windows): the data itself is already synced.
+    stream = socket;
+  } else {
+    // No O_CREAT / O_TRUNC: if the path became a regular file meanwhile, it is refused below, untouched.
+    const handle = await open(path, constants.O_WRONLY | constants.O_NOCTTY).catch((error: unknown) => {
+      throw ioError(error, `cannot open the output ${where}`);
+    });
+    if (fstatSync(handle.fd).isFile()) {
+      await handle.close();
+      throw new CliError('DEK_IO', `the output '${path}' changed into a regular file while dek was starting`, { exitCode: EXIT.USAGE, hint: 'run the command again' });
+    }
+    isTerminal = isatty(handle.fd);
+    if (options.refuseTerminal && isTerminal) {
+      await handle.close();
+      throw terminalError(options.what);
+    }
+    stream = handle.createWriteStream({ highWaterMark: STREAM_BUFFER_SIZE });
   }
+  const state = (): string => directState(where, stream.bytesWritten);
+  trackOutputState(state);
+  const abort = async (): Promise<void> => {
+    stream.destroy();
+  };
+  return { stream, path, isStdout: false, isTerminal, commit: async () => undefined, abort, explain: explainer(state) };
 }

@@ -1,6 +1,7 @@
 /**
  * The one way a command writes its result: run the pipeline into the output, then commit it
- * (rename into place); on any failure discard it, so no partial file is ever left as if whole.
+ * (rename into place); on any failure discard it, so no partial file is ever left as if whole,
+ * and report a failed write with what it left behind.
  *
  * @module
  */
@@ -10,7 +11,7 @@ import type { Output } from './output.js';
 
 /**
  * Pipes `streams` into `output.stream`, runs `verify` (throw to refuse the result), and commits
- * the output; on any error aborts it and rethrows. Stops `progress` either way.
+ * the output; on any error aborts it and rethrows (a write failure explained). Stops `progress` either way.
  */
 export async function writeOutput(
   output: Output,
@@ -24,7 +25,7 @@ export async function writeOutput(
     await output.commit();
   } catch (error) {
     await output.abort();
-    throw error;
+    throw output.explain(error);
   } finally {
     progress.stop();
   }

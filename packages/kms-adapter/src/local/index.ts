@@ -29,3 +29,4 @@ export {
 export type { InitLocalKmsResult, LocalKmsHomeOptions } from './home.js';
 export { MIN_ROTATION_INTERVAL_SECONDS, MAX_ROTATION_INTERVAL_SECONDS } from './rotation-interval.js';
 export { isAliasName, isKeyId, isKeyVersionId } from './ids.js';
+export { isProcessAlive, processStartTime } from './process-alive.js';
