@@ -121,7 +121,17 @@ function exportTargets(exports) {
   return Object.values(exports ?? {}).flatMap(exportTargets);
 }
 
-function checkTarball(path, env) {
+/** An `exports` map without the workspace-only `@dek/source` condition. */
+function withoutSourceCondition(exports) {
+  if (typeof exports !== 'object' || exports === null) return exports;
+  return Object.fromEntries(
+    Object.entries(exports)
+      .filter(([key]) => key !== '@dek/source')
+      .map(([key, value]) => [key, withoutSourceCondition(value)]),
+  );
+}
+
+function checkTarball(path, workspaceManifest, env) {
   const entries = run('tar', ['-tzf', path], { cwd: dirname(path), env }).split('\n').filter(Boolean);
   const stray = entries.filter((entry) => !TARBALL_ENTRY.test(entry));
   assert(stray.length === 0, `unexpected files: ${stray.slice(0, 5).join(', ')}`);
@@ -133,6 +143,9 @@ function checkTarball(path, env) {
   assert(!text.includes('workspace:'), 'package.json still has workspace: versions');
   assert(!text.includes('@dek/source'), 'package.json still has the @dek/source condition');
   assert(manifest.publishConfig === undefined, 'package.json still has publishConfig');
+  // publishConfig.exports replaces exports at pack time: it must not drift from the workspace's.
+  const expected = JSON.stringify(withoutSourceCondition(workspaceManifest.exports));
+  assert(JSON.stringify(manifest.exports) === expected, `packed exports differ from the workspace's: update publishConfig.exports (expected ${expected})`);
   assert(typeof manifest.types === 'string' && entries.includes(`package/${manifest.types.replace(/^\.\//, '')}`), 'no top-level types file');
   for (const target of [...exportTargets(manifest.exports), ...Object.values(manifest.bin ?? {})]) {
     if (target === './package.json') continue;
@@ -244,7 +257,7 @@ async function main() {
       { required: true },
     );
     for (const { manifest } of packages) {
-      await check(`tarball ${manifest.name}`, () => checkTarball(join(tarballs, tarballName(manifest)), env));
+      await check(`tarball ${manifest.name}`, () => checkTarball(join(tarballs, tarballName(manifest)), manifest, env));
     }
     await check('private packages (bench, fuzz) refuse to pack', () => {
       const [pnpm, prefix] = pnpmCommand();
