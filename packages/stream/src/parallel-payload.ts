@@ -8,6 +8,7 @@
  */
 import {
   ArgumentError,
+  AuthenticationError,
   CHUNK_SIZE,
   FormatError,
   MAX_CHUNKS,
@@ -18,6 +19,7 @@ import {
   TAG_LENGTH,
   TruncatedError,
   deriveChunkKeys,
+  judgeUnopenedEnd,
   openChunk,
   openChunkKeys,
   randomBytes,
@@ -175,7 +177,14 @@ export class ParallelOpener {
       const rest = await this.#chunks.finish();
       const index = this.#chunks.chunkIndex;
       if (rest.length < TAG_LENGTH) throw new TruncatedError('payload lacks its short final chunk', { chunkIndex: index });
-      const plaintext = openChunk(keys, index, rest);
+      let plaintext: Uint8Array;
+      try {
+        plaintext = openChunk(keys, index, rest);
+      } catch (error) {
+        // Stray bytes that push a final chunk past 16400 bytes fail on a worker as a full chunk instead.
+        if (error instanceof AuthenticationError) throw judgeUnopenedEnd(keys, this.#sealedLength, rest, error);
+        throw error;
+      }
       this.#done = true;
       this.dispose();
       this.#options.emit([plaintext]);
