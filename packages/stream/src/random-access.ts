@@ -147,9 +147,9 @@ class Reader implements EnvelopeReader {
 async function authenticatedSize(reader: PositionalReader, payloadStart: number, payloadLength: number, keys: ChunkKeys): Promise<number> {
   try {
     const size = payloadPlaintextLength(payloadLength);
-    const begin = chunkOffset(chunkCount(size) - 1);
-    const final = await readExactly(reader, payloadStart + begin, payloadLength - begin, 'payload');
-    zeroize(openChunk(keys, chunkCount(size) - 1, final));
+    const last = chunkCount(size) - 1;
+    const begin = chunkOffset(last);
+    zeroize(openChunk(keys, last, await readExactly(reader, payloadStart + begin, payloadLength - begin, 'payload')));
     return size;
   } catch (error) {
     if (!(error instanceof AuthenticationError || error instanceof TruncatedError)) throw error;
