@@ -20,7 +20,7 @@ import {
   sealMessage,
   sealRawChunks,
 } from '@dek/core';
-import { concat, hex, loadVectors, prng, sha512Hex, split, toHex } from './helpers/crypto-vectors.js';
+import { concat, hex, loadVectors, prng, sha512Hex, split, thrown, toHex } from './helpers/crypto-vectors.js';
 
 interface ChunkedTest {
   tcId: number;
@@ -54,15 +54,6 @@ function expectedErrors(t: ChunkedTest): Array<new (...args: never[]) => DekErro
   // dek names appended bytes after a valid final chunk (docs/FORMAT.md, "Decryption verdicts").
   if (has(t, 'TrailingData')) return [TruncatedError, AuthenticationError, TrailingDataError];
   return [TruncatedError, AuthenticationError];
-}
-
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
 }
 
 /** Feeds `data` to an opener in pieces; returns released plaintext and the error (if any). */

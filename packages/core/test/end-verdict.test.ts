@@ -18,27 +18,11 @@ import {
   sealMessage,
   type AesGcm,
 } from '@dek/core';
-import { concat, prng, sameBytes, split } from './helpers/crypto-vectors.js';
+import { concat, prng, sameBytes, seededBytes, split, thrown } from './helpers/crypto-vectors.js';
 
 const SUITE = 'cobblestone-256';
 const KEY = new Uint8Array(32).fill(0x42);
 const CTX = new TextEncoder().encode('dek/v1\0end');
-
-function bytes(length: number, seed: number): Uint8Array {
-  const random = prng(seed);
-  const out = new Uint8Array(length);
-  for (let i = 0; i < length; i++) out[i] = random(0, 255);
-  return out;
-}
-
-function caught(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
 
 /** Streams `ct` through an opener in random pieces; returns the released plaintext and the error. */
 function streamOpen(ct: Uint8Array, seed: number, maxPiece: number, aead?: AesGcm): { released: Uint8Array; error: unknown } {
@@ -65,11 +49,11 @@ describe('the end verdict: trailing bytes or tampering', () => {
   it('names 1..64 bytes appended to a valid message DEK_TRAILING_DATA and releases no plaintext past the full chunks', () => {
     fc.assert(
       fc.property(sizeArb, fc.integer({ min: 1, max: MAX_TRAILING_BYTES }), fc.integer(), fc.integer({ min: 1, max: 40_000 }), (size, extra, seed, maxPiece) => {
-        const pt = bytes(size, seed);
+        const pt = seededBytes(size, seed);
         const ct = sealMessage(SUITE, KEY, pt, CTX);
-        const bad = concat([ct, bytes(extra, seed ^ 7)]);
+        const bad = concat([ct, seededBytes(extra, seed ^ 7)]);
         const finalIndex = Math.floor(size / CHUNK_SIZE);
-        const oneShot = caught(() => openMessage(SUITE, KEY, bad, CTX));
+        const oneShot = thrown(() => openMessage(SUITE, KEY, bad, CTX));
         expect(oneShot).toBeInstanceOf(TrailingDataError);
         expect((oneShot as TrailingDataError).details).toEqual({ chunkIndex: finalIndex, trailingLength: extra });
         const { released, error } = streamOpen(bad, seed, maxPiece);
@@ -87,12 +71,12 @@ describe('the end verdict: trailing bytes or tampering', () => {
   it('keeps DEK_AUTH for a flip in the last chunk, with or without appended bytes, and names the causes', () => {
     fc.assert(
       fc.property(sizeArb, fc.nat({ max: MAX_TRAILING_BYTES }), fc.nat(), fc.integer(), (size, extra, where, seed) => {
-        const pt = bytes(size, seed);
+        const pt = seededBytes(size, seed);
         const ct = sealMessage(SUITE, KEY, pt, CTX);
         const last = chunkOffset(Math.floor(size / CHUNK_SIZE));
-        const bad = concat([ct, bytes(extra, seed)]);
+        const bad = concat([ct, seededBytes(extra, seed)]);
         bad[last + (where % (ct.length - last))]! ^= 1 << (where % 8);
-        for (const error of [caught(() => openMessage(SUITE, KEY, bad, CTX)), streamOpen(bad, seed, 20_000).error]) {
+        for (const error of [thrown(() => openMessage(SUITE, KEY, bad, CTX)), streamOpen(bad, seed, 20_000).error]) {
           expect(error).toBeInstanceOf(AuthenticationError);
           expect((error as Error).message).toMatch(/damaged or modified, cut inside its last chunk, or followed by appended bytes/);
         }
@@ -104,27 +88,27 @@ describe('the end verdict: trailing bytes or tampering', () => {
   it('keeps DEK_TRUNCATED for a cut at a chunk boundary, even with fewer stray bytes than a tag after it', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 3 }), fc.nat({ max: 15 }), fc.integer(), (full, stray, seed) => {
-        const ct = sealMessage(SUITE, KEY, bytes(full * CHUNK_SIZE + 100, seed), CTX);
-        const bad = concat([ct.subarray(0, chunkOffset(full)), bytes(stray, seed)]);
-        expect(caught(() => openMessage(SUITE, KEY, bad, CTX))).toBeInstanceOf(TruncatedError);
+        const ct = sealMessage(SUITE, KEY, seededBytes(full * CHUNK_SIZE + 100, seed), CTX);
+        const bad = concat([ct.subarray(0, chunkOffset(full)), seededBytes(stray, seed)]);
+        expect(thrown(() => openMessage(SUITE, KEY, bad, CTX))).toBeInstanceOf(TruncatedError);
         const { released, error } = streamOpen(bad, seed, 30_000);
         expect(error).toBeInstanceOf(TruncatedError);
         expect(released.length).toBeLessThanOrEqual(full * CHUNK_SIZE);
       }),
       { numRuns: 30 },
     );
-    expect(caught(() => openMessage(SUITE, KEY, sealMessage(SUITE, KEY, new Uint8Array(5), CTX).subarray(0, 40), CTX))).toBeInstanceOf(TruncatedError);
+    expect(thrown(() => openMessage(SUITE, KEY, sealMessage(SUITE, KEY, new Uint8Array(5), CTX).subarray(0, 40), CTX))).toBeInstanceOf(TruncatedError);
   });
 
   it('keeps DEK_AUTH for 65 appended bytes, and a damaged middle chunk keeps its own error', () => {
-    const pt = bytes(2 * CHUNK_SIZE + 10, 1);
+    const pt = seededBytes(2 * CHUNK_SIZE + 10, 1);
     const ct = sealMessage(SUITE, KEY, pt, CTX);
-    const appended = concat([ct, bytes(MAX_TRAILING_BYTES + 1, 2)]);
-    expect(caught(() => openMessage(SUITE, KEY, appended, CTX))).toBeInstanceOf(AuthenticationError);
+    const appended = concat([ct, seededBytes(MAX_TRAILING_BYTES + 1, 2)]);
+    expect(thrown(() => openMessage(SUITE, KEY, appended, CTX))).toBeInstanceOf(AuthenticationError);
     expect(streamOpen(appended, 3, 5000).error).toBeInstanceOf(AuthenticationError);
     const middle = concat([ct, new Uint8Array([0x0a])]);
     middle[chunkOffset(0) + 5]! ^= 1;
-    for (const error of [caught(() => openMessage(SUITE, KEY, middle, CTX)), streamOpen(middle, 4, 5000).error]) {
+    for (const error of [thrown(() => openMessage(SUITE, KEY, middle, CTX)), streamOpen(middle, 4, 5000).error]) {
       expect(error).toBeInstanceOf(AuthenticationError);
       expect((error as AuthenticationError).details.chunkIndex).toBe(0);
       expect((error as Error).message).toBe('chunk 0 failed authentication');
@@ -134,7 +118,7 @@ describe('the end verdict: trailing bytes or tampering', () => {
   it('tries at most 64 extra opens, only when the end fails', () => {
     let opens = 0;
     const counting: AesGcm = { ...nodeAesGcm, name: 'counting', open: (...args) => (opens++, nodeAesGcm.open(...args)) };
-    const ct = sealMessage(SUITE, KEY, bytes(CHUNK_SIZE + 5000, 5), CTX);
+    const ct = sealMessage(SUITE, KEY, seededBytes(CHUNK_SIZE + 5000, 5), CTX);
     streamOpen(ct, 6, 7000, counting);
     expect(opens).toBe(2);
     opens = 0;
@@ -146,8 +130,8 @@ describe('the end verdict: trailing bytes or tampering', () => {
 
   it('judgeUnopenedEnd works on the last END_WINDOW bytes alone, across a chunk boundary', () => {
     // A final chunk of 16399 sealed bytes plus 30 stray bytes spans two 16400-byte slots.
-    const pt = bytes(2 * CHUNK_SIZE - 1, 8);
-    const ct = concat([sealMessage(SUITE, KEY, pt, CTX), bytes(30, 9)]);
+    const pt = seededBytes(2 * CHUNK_SIZE - 1, 8);
+    const ct = concat([sealMessage(SUITE, KEY, pt, CTX), seededBytes(30, 9)]);
     const body = ct.subarray(PAYLOAD_HEADER_LENGTH);
     const keys = openChunkKeys(SUITE, KEY, ct.subarray(0, PAYLOAD_HEADER_LENGTH), CTX);
     const failure = new AuthenticationError('chunk 2 failed authentication', { chunkIndex: 2 });
