@@ -48,7 +48,7 @@ describe('decrypt names the cause', () => {
     writeFileSync(at('newline.dek'), Buffer.concat([envelope, Buffer.from('\n')]));
     const r = await dek(['decrypt', '-o', at('newline.out'), at('newline.dek')], { home });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^dek: DEK_TRAILING_DATA: 1 byte follow the final chunk \(chunk 3\)/);
+    expect(r.stderr).toMatch(/^dek: DEK_TRAILING_DATA: 1 byte follows the final chunk \(chunk 3\)/);
     expect(r.stderr).toContain('dek: hint: bytes were appended after the end of the message');
     expect(leftovers()).toEqual([]);
   });

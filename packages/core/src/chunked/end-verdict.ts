@@ -47,7 +47,8 @@ export function judgeUnopenedEnd(keys: ChunkKeys, sequenceLength: number, tail: 
       if (error instanceof AuthenticationError) continue;
       throw error;
     }
-    return new TrailingDataError(`${extra} byte${extra === 1 ? '' : 's'} follow the final chunk (chunk ${index})`, {
+    const what = extra === 1 ? '1 byte follows' : `${extra} bytes follow`;
+    return new TrailingDataError(`${what} the final chunk (chunk ${index})`, {
       chunkIndex: index,
       trailingLength: extra,
     });
