@@ -89,10 +89,24 @@ describe('decryption verdicts on every entry (stream, Web, one-shot, random acce
     }
   });
 
-  it('decrypt on worker threads names bytes appended inside the last chunk too', async () => {
-    const envelope = await encrypt(pseudoRandomBytes(80 * CHUNK + 100, 4), { kms, keyId });
-    const error = await caught(decrypt(concat([envelope, new Uint8Array([0x0a])]), { kms, concurrency: 2 }));
-    expect(error).toBeInstanceOf(TrailingDataError);
+  it('decrypt on worker threads gives the same verdicts', async () => {
+    // Final chunks of 116 and 16396 sealed bytes: 20 stray bytes stay inside the last 16400-byte
+    // slot, or push the final chunk past it.
+    for (const size of [80 * CHUNK + 100, 80 * CHUNK + 16380]) {
+      const envelope = await encrypt(pseudoRandomBytes(size, 4), { kms, keyId });
+      for (const extra of [1, 20, 64]) {
+        const error = await caught(decrypt(concat([envelope, new Uint8Array(extra).fill(0x0a)]), { kms, concurrency: 2 }));
+        expect(error).toBeInstanceOf(TrailingDataError);
+        expect((error as TrailingDataError).details).toEqual({ chunkIndex: 80, trailingLength: extra });
+      }
+      const damaged = envelope.slice();
+      damaged[damaged.length - 3]! ^= 1;
+      expect(await caught(decrypt(damaged, { kms, concurrency: 2 }))).toBeInstanceOf(AuthenticationError);
+      const { headerLength } = await inspect(envelope);
+      const cut = envelope.subarray(0, headerLength + 56 + 80 * SEALED);
+      expect(await caught(decrypt(cut, { kms, concurrency: 2 }))).toBeInstanceOf(TruncatedError);
+      expect(sameBytes(await decrypt(envelope, { kms, concurrency: 2 }), pseudoRandomBytes(size, 4))).toBe(true);
+    }
   });
 });
 
