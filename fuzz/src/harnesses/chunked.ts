@@ -5,7 +5,8 @@
  *
  * Contract checked besides the generic failures: only an unmodified payload opens; `openMessage`
  * returns nothing on failure; `ChunkOpener` releases only whole verified chunks before the first
- * modified byte, never ends cleanly on a modified payload, and after a failure keeps failing.
+ * modified byte, never ends cleanly on a modified payload, and after a failure keeps failing; both
+ * call 1 to 64 bytes appended to a valid payload DEK_TRAILING_DATA.
  *
  * @module
  */
@@ -19,7 +20,7 @@ import type { Harness } from '../harness.js';
 import { applyMutations, mutationsArb, pushesLengths } from '../mutate.js';
 import { genericFindings, measure, untypedFinding } from '../oracle.js';
 import type { Finding } from '../oracle.js';
-import { byteCaseEntry, byteCaseOf, judgeRelease, type ByteCase, type Decryptable } from './common.js';
+import { byteCaseEntry, byteCaseOf, judgeRelease, judgeVerdict, type ByteCase, type Decryptable } from './common.js';
 
 /** A payload case: which entry point, and how the input is cut into writes. */
 export interface ChunkedCase extends ByteCase {
@@ -49,6 +50,8 @@ async function checkMessage(seed: PayloadSeed, c: ChunkedCase, same: readonly De
   const released = opened.outcome.ok ? opened.outcome.value : new Uint8Array(0);
   const g = judgeRelease(same, c.bytes, released, opened.outcome.ok, 'openMessage');
   if (g !== undefined) return g;
+  const v = opened.outcome.ok ? undefined : judgeVerdict(same, c.bytes, opened.outcome.error, 'openMessage');
+  if (v !== undefined) return v;
 
   const header = c.bytes.subarray(0, PAYLOAD_HEADER);
   const keys = await measure(() => openChunkKeys(seed.suite, seed.key, header, seed.context), false);
@@ -80,6 +83,8 @@ async function checkOpener(seed: PayloadSeed, c: ChunkedCase, same: readonly Dec
   if (odd >= 0) return { kind: 'plaintext-released', message: `ChunkOpener.write released a ${odd}-byte piece (not a whole chunk)` };
   const g = judgeRelease(same, c.bytes, concatBytes(pieces), run.outcome.ok, 'ChunkOpener');
   if (g !== undefined) return g;
+  const v = run.outcome.ok ? undefined : judgeVerdict(same, c.bytes, run.outcome.error, 'ChunkOpener');
+  if (v !== undefined) return v;
   if (!run.outcome.ok) {
     // c2sp streaming rule: after an error, every later call fails too (and releases nothing).
     try {

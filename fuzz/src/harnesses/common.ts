@@ -98,3 +98,18 @@ export function judgeRelease(
   }
   return undefined;
 }
+
+/**
+ * The verdict oracle: a valid input followed by 1 to 64 bytes must fail as trailing data
+ * (`DEK_TRAILING_DATA`, docs/FORMAT.md §8.1), not as tampering or truncation.
+ */
+export function judgeVerdict(seeds: readonly Decryptable[], input: Uint8Array, error: unknown, where: string): Finding | undefined {
+  const base = seeds.find(
+    (s) => input.length > s.input.length && input.length - s.input.length <= 64 && sameBytes(s.input, input.subarray(0, s.input.length)),
+  );
+  if (base === undefined) return undefined;
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  if (code === 'DEK_TRAILING_DATA') return undefined;
+  const appended = input.length - base.input.length;
+  return { kind: 'wrong-verdict', message: `${where} failed with ${String(code)}, not DEK_TRAILING_DATA, on a valid input with ${appended} bytes appended` };
+}

@@ -22,8 +22,8 @@ import { headerLengthFields } from '../msgpack-fields.js';
 import { applyMutations, mutationsArb, pushesLengths } from '../mutate.js';
 import { genericFindings, measure } from '../oracle.js';
 import type { Finding } from '../oracle.js';
-import { byteCaseEntry, byteCaseOf, type ByteCase } from './common.js';
-import { envelopeLengths } from './stream.js';
+import { byteCaseEntry, byteCaseOf, judgeVerdict, type ByteCase } from './common.js';
+import { envelopeDecryptables, envelopeLengths } from './stream.js';
 
 /** A random-access case: the range to read, as two numbers reduced modulo the size. */
 export interface RandomAccessCase extends ByteCase {
@@ -72,7 +72,8 @@ async function check(c: RandomAccessCase): Promise<Finding | undefined> {
   if (f !== undefined) return f;
   const seed = openableFrom(c.bytes);
   if (!opened.outcome.ok) {
-    return seed === undefined ? undefined : { kind: 'wrong-verdict', message: 'openEnvelope rejected an envelope whose header and final chunk are intact' };
+    if (seed !== undefined) return { kind: 'wrong-verdict', message: 'openEnvelope rejected an envelope whose header and final chunk are intact' };
+    return judgeVerdict(envelopeDecryptables(), c.bytes, opened.outcome.error, 'openEnvelope');
   }
   const reader = opened.outcome.value;
   try {

@@ -25,7 +25,7 @@ import { headerLengthFields } from '../msgpack-fields.js';
 import { applyMutations, mutationsArb, pushesLengths } from '../mutate.js';
 import { genericFindings, measure, untypedFinding } from '../oracle.js';
 import type { Finding } from '../oracle.js';
-import { byteCaseEntry, byteCaseOf, judgeRelease, type ByteCase, type Decryptable } from './common.js';
+import { byteCaseEntry, byteCaseOf, judgeRelease, judgeVerdict, type ByteCase, type Decryptable } from './common.js';
 import { splitsArb } from './chunked.js';
 
 /** How the envelope is decrypted. */
@@ -128,6 +128,8 @@ async function check(c: StreamCase): Promise<Finding | undefined> {
   const decryptable = c.mode === 'datakey' ? [envelopeDecryptables()[c.base]!] : envelopeDecryptables();
   const g = judgeRelease(decryptable, c.bytes, concatBytes(run.pieces), measured.outcome.ok, where);
   if (g !== undefined) return g;
+  const v = measured.outcome.ok ? undefined : judgeVerdict(decryptable, c.bytes, measured.outcome.error, where);
+  if (v !== undefined) return v;
   if (!measured.outcome.ok && (c.mode === 'datakey' || c.mode === 'kms')) {
     try {
       const more = decryptor.end();

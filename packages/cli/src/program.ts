@@ -224,6 +224,7 @@ export function buildProgram(): Command {
     .option('-k, --key <key>', 'only open the file through this key: id, alias or ARN (repeatable); a file naming none is refused', collect)
     .option('-o, --output <file>', 'write here instead of replacing <file> in place (atomically)')
     .option('-f, --force', 'replace an existing output file')
+    .option('--no-verify', 'copy the chunks without opening them: only the commitment and the final chunk are checked')
     .addHelpText('after', examples('dek key rotate alias/default && dek rewrap notes.txt.dek', 'dek rewrap --to alias/new -o moved.dek old.dek'));
   cloudOptions(rewrap).action(async (file: string, options: RewrapFlags, command: Command) => (await commands.rewrap()).runRewrap(contextOf(command), file, options));
 

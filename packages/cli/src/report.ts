@@ -20,11 +20,11 @@ export interface ErrorReport {
 }
 
 const DEK_HINTS: Readonly<Record<string, string>> = {
-  DEK_AUTH: 'the file was modified or damaged, or it was encrypted with another key or context',
+  DEK_AUTH: 'the file was damaged or modified, cut short inside a chunk, or has bytes appended (more than 64, or after a damaged end)',
   DEK_COMMITMENT: 'the data key or the encryption context does not match this file: it was modified or damaged',
   DEK_HEADER_MAC: 'the header was modified or damaged',
   DEK_TRUNCATED: 'the file is incomplete (an interrupted copy or download?)',
-  DEK_TRAILING_DATA: 'extra bytes follow the end of the message (two files joined, or a damaged copy)',
+  DEK_TRAILING_DATA: 'bytes were appended after the end of the message (a stray newline, padding, two files joined); cut them off and decrypt again',
   DEK_FORMAT: 'this is not a dek file, or it is damaged',
   DEK_KEY_NOT_ALLOWED: "the file names none of the keys given with -k (see them with 'dek inspect <file>'); no KMS was asked to unwrap it",
   DEK_KMS: "check that the key exists and is enabled ('dek key describe <key>') and that DEK_HOME / --kms point at the right keystore",

@@ -34,28 +34,12 @@ import {
   type AesGcm,
   type SuiteName,
 } from '@dek/core';
-import { concat, prng, sameBytes, split, toHex } from './helpers/crypto-vectors.js';
+import { concat, prng, sameBytes, seededBytes as bytes, split, thrown as caught, toHex } from './helpers/crypto-vectors.js';
 
 const SUITE_NAMES: readonly SuiteName[] = ['cobblestone-256', 'cobblestone-128'];
 const keyFor = (suite: SuiteName, fill = 0x42): Uint8Array => new Uint8Array(SUITES[suite].keyLength).fill(fill);
 const CTX = new TextEncoder().encode('dek/v1\0test');
 const SALT = new Uint8Array(24).fill(0x5a);
-
-function bytes(length: number, seed: number): Uint8Array {
-  const random = prng(seed);
-  const out = new Uint8Array(length);
-  for (let i = 0; i < length; i++) out[i] = random(0, 255);
-  return out;
-}
-
-function caught(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
 
 /** Streams `ct` through an opener in pieces of at most one sealed chunk; returns what was released. */
 function streamOpen(suite: SuiteName, key: Uint8Array, ct: Uint8Array, seed: number, maxPiece = SEALED_CHUNK_SIZE) {

@@ -8,6 +8,7 @@ import {
   CommitmentError,
   DekError,
   SEALED_CHUNK_SIZE,
+  TrailingDataError,
   TruncatedError,
   deriveChunkKeys,
   nobleAesGcm,
@@ -19,7 +20,7 @@ import {
   sealMessage,
   sealRawChunks,
 } from '@dek/core';
-import { concat, hex, loadVectors, prng, sha512Hex, split, toHex } from './helpers/crypto-vectors.js';
+import { concat, hex, loadVectors, prng, sha512Hex, split, thrown, toHex } from './helpers/crypto-vectors.js';
 
 interface ChunkedTest {
   tcId: number;
@@ -50,16 +51,9 @@ const SUITE = 'cobblestone-256';
 function expectedErrors(t: ChunkedTest): Array<new (...args: never[]) => DekError> {
   if (has(t, 'InvalidKeySize')) return [ArgumentError];
   if (has(t, 'HeaderFailure')) return has(t, 'Truncation') ? [TruncatedError] : [CommitmentError];
+  // dek names appended bytes after a valid final chunk (docs/FORMAT.md, "Decryption verdicts").
+  if (has(t, 'TrailingData')) return [TruncatedError, AuthenticationError, TrailingDataError];
   return [TruncatedError, AuthenticationError];
-}
-
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
 }
 
 /** Feeds `data` to an opener in pieces; returns released plaintext and the error (if any). */
@@ -172,6 +166,25 @@ describe('Wycheproof c2sp chunked encryption, Cobblestone-256', () => {
       if (has(t, 'ValidFinalChunk')) expect(final).toBeUndefined();
       else expect(isExpected(final)).toBe(true);
     }
+  });
+
+  it('gives the TrailingData vectors dek\'s verdicts, one-shot, streamed and raw', () => {
+    // #18: a full chunk, then 20 bytes and no final chunk; #19: the same with 12 bytes (less than a
+    // tag); #35: a valid 17-byte final chunk followed by a 17-byte chunk sealed as the next one.
+    const verdicts = new Map<number, new (...args: never[]) => DekError>([
+      [18, AuthenticationError],
+      [19, TruncatedError],
+      [35, TrailingDataError],
+    ]);
+    for (const t of invalid.filter((x) => has(x, 'TrailingData'))) {
+      const expected = verdicts.get(t.tcId);
+      const raw = rawChunkKeys(SUITE, hex(t.aeadKey!), hex(t.baseNonce!));
+      expect(thrown(() => openMessage(SUITE, hex(t.key), ct(t), hex(t.ctx))), `tcId ${t.tcId}`).toBeInstanceOf(expected!);
+      expect(stream(t, ct(t), () => 1000).error, `tcId ${t.tcId}`).toBeInstanceOf(expected!);
+      expect(thrown(() => openRawChunks(raw, ct(t).subarray(56))), `tcId ${t.tcId}`).toBeInstanceOf(expected!);
+    }
+    const t35 = invalid.find((t) => t.tcId === 35)!;
+    expect((stream(t35, ct(t35), () => 7).error as TrailingDataError).details).toMatchObject({ chunkIndex: 1, trailingLength: 17 });
   });
 
   it('classifies the invalid vectors as expected', () => {

@@ -4,8 +4,11 @@
  *
  * @module
  */
-import { PRELUDE_LENGTH, TruncatedError, decodeHeader, readPrelude } from '@dek/core';
+import { FormatError, PRELUDE_LENGTH, TruncatedError, decodeHeader, readPrelude } from '@dek/core';
+import type { DekError } from '@dek/core';
 import { joinBytes } from './bytes.js';
+import { readExactly } from './positional.js';
+import type { PositionalReader } from './positional.js';
 import type { HeaderBytes } from './unwrap.js';
 
 /** A complete, parsed (not yet authenticated) header. */
@@ -27,6 +30,16 @@ export function parseHeaderBytes(bytes: Uint8Array): CollectedHeader {
     maced: whole.subarray(0, decoded.macedLength),
     mac: decoded.mac,
   };
+}
+
+/**
+ * Reads and parses the header at the start of a positional source. A source shorter than the
+ * prelude is judged on the bytes it has: FormatError if they are not a dek prelude's start
+ * (not a dek file), TruncatedError otherwise.
+ */
+export async function readHeaderAt(reader: PositionalReader): Promise<CollectedHeader> {
+  const { headerLength } = readPrelude(await reader.read(0, PRELUDE_LENGTH));
+  return parseHeaderBytes(await readExactly(reader, 0, headerLength, 'header'));
 }
 
 /** Incremental header reader: feed writes until {@link HeaderCollector.push} returns the header. */
@@ -67,8 +80,18 @@ export class HeaderCollector {
     }
   }
 
-  /** The error for input that ended inside the header. */
-  truncated(): TruncatedError {
+  /**
+   * The error for input that ended inside the header: FormatError if the bytes present already
+   * break the prelude (a short file that is not a dek file), TruncatedError otherwise.
+   */
+  truncated(): DekError {
+    if (this.#headerLength === undefined) {
+      try {
+        readPrelude(joinBytes(this.#parts));
+      } catch (error) {
+        if (error instanceof FormatError) return error;
+      }
+    }
     return new TruncatedError('the input ended inside the envelope header', { field: 'header', offset: this.#length });
   }
 }

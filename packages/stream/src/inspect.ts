@@ -3,11 +3,11 @@
  *
  * @module
  */
-import { ENVELOPE_VERSION, PRELUDE_LENGTH, payloadPlaintextLength, readPrelude } from '@dek/core';
+import { ENVELOPE_VERSION, payloadPlaintextLength } from '@dek/core';
 import type { EncryptionContext, SuiteName } from '@dek/core';
-import { HeaderCollector, parseHeaderBytes } from './header-collector.js';
+import { HeaderCollector, readHeaderAt } from './header-collector.js';
 import type { CollectedHeader } from './header-collector.js';
-import { isPositionalSource, readExactly, toPositionalReader } from './positional.js';
+import { isPositionalSource, toPositionalReader } from './positional.js';
 import type { PositionalSource } from './positional.js';
 
 /** One header slot as data (the blob's length, not its bytes). */
@@ -90,6 +90,5 @@ export async function inspect(source: InspectSource): Promise<EnvelopeInfo> {
   }
   const reader = toPositionalReader(source);
   const total = await reader.size();
-  const { headerLength } = readPrelude(await readExactly(reader, 0, PRELUDE_LENGTH, 'header'));
-  return info(parseHeaderBytes(await readExactly(reader, 0, headerLength, 'header')), total);
+  return info(await readHeaderAt(reader), total);
 }

@@ -8,9 +8,11 @@
  */
 import {
   ArgumentError,
+  AuthenticationError,
   CHUNK_SIZE,
   FormatError,
   MAX_CHUNKS,
+  MAX_TRAILING_BYTES,
   PAYLOAD_HEADER_LENGTH,
   SALT_LENGTH,
   SEALED_CHUNK_SIZE,
@@ -18,6 +20,7 @@ import {
   TAG_LENGTH,
   TruncatedError,
   deriveChunkKeys,
+  judgeUnopenedEnd,
   openChunk,
   openChunkKeys,
   randomBytes,
@@ -26,6 +29,7 @@ import {
   zeroizeChunkKeys,
 } from '@dek/core';
 import type { AesGcm, ChunkKeys, SuiteName } from '@dek/core';
+import { joinBytes } from './bytes.js';
 import type { Concurrency } from './concurrency.js';
 import { ParallelChunks } from './parallel-chunks.js';
 
@@ -125,7 +129,8 @@ export class ParallelSealer {
 /**
  * Opens a payload: checks the commitment once its 56-byte header is in, then opens full chunks on
  * several threads and emits each batch only after all its tags verified; `end()` opens the short
- * final chunk. Errors are sticky.
+ * final chunk. The last 64 bytes seen stay on this thread, so that a final chunk pushed past 16400
+ * bytes by stray bytes gets the same trailing-data verdict as in `ChunkOpener`. Errors are sticky.
  */
 export class ParallelOpener {
   readonly #options: ParallelPayloadOptions;
@@ -135,6 +140,8 @@ export class ParallelOpener {
   #keys: ChunkKeys | undefined;
   #chunks: ParallelChunks | undefined;
   #sealedLength = 0;
+  /** The last bytes seen (at most 64), not yet given to the workers. */
+  #held = new Uint8Array(0);
   #error: unknown;
   #failed = false;
   #done = false;
@@ -156,7 +163,7 @@ export class ParallelOpener {
       if (Math.floor((this.#sealedLength + data.length - at) / SEALED_CHUNK_SIZE) > MAX_CHUNKS - 1) {
         throw new FormatError('payload exceeds the 2^38-chunk limit', { field: 'payload', chunkIndex: MAX_CHUNKS - 1 });
       }
-      chunks.push(at === 0 ? data : data.subarray(at));
+      this.#pushHoldingBack(chunks, at === 0 ? data : data.subarray(at));
       this.#sealedLength += data.length - at;
       return chunks.ready().catch((error: unknown) => Promise.reject(this.#fail(error)));
     } catch (error) {
@@ -172,13 +179,26 @@ export class ParallelOpener {
       if (keys === undefined || this.#chunks === undefined) {
         throw new TruncatedError('payload ends inside its 56-byte header', { field: 'header', offset: this.#headerLength });
       }
-      const rest = await this.#chunks.finish();
-      const index = this.#chunks.chunkIndex;
-      if (rest.length < TAG_LENGTH) throw new TruncatedError('payload lacks its short final chunk', { chunkIndex: index });
-      const plaintext = openChunk(keys, index, rest);
+      // Less than a full chunk from the workers, plus the held bytes: at most one more full chunk.
+      const rest = joinBytes([await this.#chunks.finish(), this.#held]);
+      let index = this.#chunks.chunkIndex;
+      const out: Uint8Array[] = [];
+      try {
+        let final = rest;
+        if (rest.length >= SEALED_CHUNK_SIZE) {
+          out.push(openChunk(keys, index++, rest.subarray(0, SEALED_CHUNK_SIZE)));
+          final = rest.subarray(SEALED_CHUNK_SIZE);
+        }
+        if (final.length < TAG_LENGTH) throw new TruncatedError('payload lacks its short final chunk', { chunkIndex: index });
+        out.push(openChunk(keys, index, final));
+      } catch (error) {
+        zeroize(...out);
+        if (error instanceof AuthenticationError) throw judgeUnopenedEnd(keys, this.#sealedLength, rest, error);
+        throw error;
+      }
       this.#done = true;
       this.dispose();
-      this.#options.emit([plaintext]);
+      this.#options.emit(out);
     } catch (error) {
       throw this.#fail(error);
     }
@@ -195,6 +215,20 @@ export class ParallelOpener {
   #check(): void {
     if (this.#failed) throw this.#error;
     if (this.#done) throw new StateError('the payload opener already ended');
+  }
+
+  /** Gives the workers all but the last 64 bytes seen; keeps those (copied). */
+  #pushHoldingBack(chunks: ParallelChunks, data: Uint8Array): void {
+    const held = this.#held;
+    const keep = Math.min(MAX_TRAILING_BYTES, held.length + data.length);
+    const release = held.length + data.length - keep;
+    const fromHeld = Math.min(release, held.length);
+    if (fromHeld > 0) chunks.push(held.subarray(0, fromHeld));
+    if (release > fromHeld) chunks.push(data.subarray(0, release - fromHeld));
+    const next = new Uint8Array(keep);
+    next.set(held.subarray(fromHeld), 0);
+    next.set(data.subarray(release - fromHeld), held.length - fromHeld);
+    this.#held = next;
   }
 
   /** Takes header bytes; once all 56 are in, checks the commitment. Returns the bytes used. */

@@ -6,24 +6,26 @@
  */
 import {
   ArgumentError,
+  AuthenticationError,
   CHUNK_SIZE,
   CommitmentError,
+  END_WINDOW,
   PAYLOAD_HEADER_LENGTH,
-  PRELUDE_LENGTH,
   SALT_LENGTH,
   SEALED_CHUNK_SIZE,
   StateError,
+  TruncatedError,
   chunkCount,
   chunkOffset,
+  judgeUnopenedEnd,
   openChunk,
   openChunkKeys,
   payloadPlaintextLength,
-  readPrelude,
   zeroize,
   zeroizeChunkKeys,
 } from '@dek/core';
 import type { AesGcm, ChunkKeys, EnvelopeHeader } from '@dek/core';
-import { parseHeaderBytes } from './header-collector.js';
+import { readHeaderAt } from './header-collector.js';
 import { kmsLookup } from './kms.js';
 import type { UnwrapKmsOptions } from './kms.js';
 import { readExactly, toPositionalReader } from './positional.js';
@@ -138,19 +140,43 @@ class Reader implements EnvelopeReader {
 }
 
 /**
+ * Authenticates the final chunk, which the payload length places, and returns the plaintext
+ * length. If it does not open, the last bytes get the verdict of {@link judgeUnopenedEnd}: a
+ * valid final chunk followed by 1 to 64 bytes is TrailingDataError.
+ */
+async function authenticatedSize(reader: PositionalReader, payloadStart: number, payloadLength: number, keys: ChunkKeys): Promise<number> {
+  try {
+    const size = payloadPlaintextLength(payloadLength);
+    const last = chunkCount(size) - 1;
+    const begin = chunkOffset(last);
+    zeroize(openChunk(keys, last, await readExactly(reader, payloadStart + begin, payloadLength - begin, 'payload')));
+    return size;
+  } catch (error) {
+    if (!(error instanceof AuthenticationError || error instanceof TruncatedError)) throw error;
+    const sequenceLength = payloadLength - PAYLOAD_HEADER_LENGTH;
+    const window = Math.min(sequenceLength, END_WINDOW);
+    const tail = await readExactly(reader, payloadStart + payloadLength - window, window, 'payload');
+    throw judgeUnopenedEnd(keys, sequenceLength, tail, error);
+  }
+}
+
+/**
  * Opens an envelope for random access: parses the header, unwraps the data key (first slot whose
  * KMS is given), verifies the header MAC and the commitment, and authenticates the final chunk so
- * that `size` can be trusted. The data key is zeroed once the chunk keys are derived.
+ * that `size` can be trusted (bytes appended after it: TrailingDataError). The data key is zeroed
+ * once the chunk keys are derived.
  */
 export async function openEnvelope(source: PositionalSource, options: OpenEnvelopeOptions): Promise<EnvelopeReader> {
   const lookup = kmsLookup(options);
   const reader = toPositionalReader(source);
   const total = await reader.size();
   if (!Number.isSafeInteger(total) || total < 0) throw new ArgumentError('source size must be a non-negative integer', { field: 'source' });
-  const { headerLength } = readPrelude(await readExactly(reader, 0, PRELUDE_LENGTH, 'header'));
-  const parsed = parseHeaderBytes(await readExactly(reader, 0, headerLength, 'header'));
+  const parsed = await readHeaderAt(reader);
+  const headerLength = parsed.headerLength;
   const payloadLength = total - headerLength;
-  const size = payloadPlaintextLength(payloadLength);
+  // Only a payload cut inside its 56-byte header is judged before the KMS call; the rest of the
+  // length is checked with the keys, which can tell appended bytes from a cut.
+  if (payloadLength < PAYLOAD_HEADER_LENGTH) payloadPlaintextLength(payloadLength);
   const unlocked = await unlockHeader(parsed, lookup);
   let keys: ChunkKeys;
   try {
@@ -164,13 +190,12 @@ export async function openEnvelope(source: PositionalSource, options: OpenEnvelo
   } finally {
     zeroize(unlocked.dataKey);
   }
-  const opened = new Reader({ header: parsed.header, slotIndex: unlocked.slotIndex, size, source: reader, keys, payloadStart: headerLength, payloadLength });
+  let size: number;
   try {
-    const last = chunkCount(size) - 1;
-    await opened.chunks(last, last, () => {});
+    size = await authenticatedSize(reader, headerLength, payloadLength, keys);
   } catch (error) {
-    opened.close();
+    zeroizeChunkKeys(keys);
     throw error;
   }
-  return opened;
+  return new Reader({ header: parsed.header, slotIndex: unlocked.slotIndex, size, source: reader, keys, payloadStart: headerLength, payloadLength });
 }

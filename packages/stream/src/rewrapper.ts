@@ -1,14 +1,18 @@
 /**
  * Rewrap: replace an envelope's slots (and so its header MAC) without touching the payload. The
  * data key is unwrapped once through the old header (MAC verified), wrapped under each new key's
- * current primary version, and the payload bytes are copied unchanged. The commitment and the
- * final chunk are verified on the way (cheap: one chunk), so a truncated or extended payload, or
- * a payload from another file, is refused; the other chunks are copied unopened.
+ * current primary version, and the payload bytes are copied unchanged. By default every chunk is
+ * opened on the way (plaintext discarded), with the verdicts of decryption, so a damaged file never
+ * gets a fresh MAC. With `verify: false` only the commitment and the final chunk are checked: a
+ * truncated or extended payload, or one from another file, is refused; swapped or altered middle
+ * chunks are not seen.
  *
  * @module
  */
 import {
   ArgumentError,
+  AuthenticationError,
+  ChunkOpener,
   CommitmentError,
   DekError,
   MAX_SLOTS,
@@ -20,6 +24,7 @@ import {
   TruncatedError,
   computeHeaderMac,
   encodeHeader,
+  judgeUnopenedEnd,
   kmsAad,
   openChunk,
   openChunkKeys,
@@ -39,8 +44,15 @@ import { wrapDataKey } from './wrap.js';
 export interface RewrapOptions extends UnwrapKmsOptions {
   /** The keys of the new header, in slot order; each `kms` defaults to `kms`. 1..16 keys. */
   readonly to: readonly WrapKey[];
-  /** AES-GCM backend for the commitment and final-chunk checks. */
+  /** AES-GCM backend for the commitment and chunk checks. */
   readonly aead?: AesGcm;
+  /**
+   * Open every chunk with the data key while copying (default true), failing like decryption does
+   * (AuthenticationError, TruncatedError, TrailingDataError). `false` checks only the commitment
+   * and the final chunk: faster on a file known to be whole, but altered, swapped or duplicated
+   * middle chunks are copied under the new MAC.
+   */
+  readonly verify?: boolean;
 }
 
 /** What a rewrap did. */
@@ -63,6 +75,7 @@ export class EnvelopeRewrapper {
   readonly #lookup: KmsLookup;
   readonly #to: readonly ResolvedWrapKey[];
   readonly #aead: AesGcm | undefined;
+  readonly #verify: boolean;
   #collector: HeaderCollector | undefined = new HeaderCollector();
   #collected: CollectedHeader | undefined;
   #pending: Uint8Array[] = [];
@@ -72,6 +85,8 @@ export class EnvelopeRewrapper {
   #dataKey: Uint8Array | undefined;
   #encodedContext: Uint8Array | undefined;
   #keys: ChunkKeys | undefined;
+  /** Opens (verifies) every chunk of the payload, unless `verify` is false. */
+  #opener: ChunkOpener | undefined;
   /** Payload header bytes gathered so far (56 needed). */
   #payloadHeader = new Uint8Array(PAYLOAD_HEADER_LENGTH);
   #payloadHeaderLength = 0;
@@ -90,6 +105,10 @@ export class EnvelopeRewrapper {
       throw new ArgumentError(`to must list 1 to ${MAX_SLOTS} keys, got ${this.#to.length}`, { field: 'to', limit: MAX_SLOTS });
     }
     this.#aead = options.aead;
+    if (options.verify !== undefined && typeof options.verify !== 'boolean') {
+      throw new ArgumentError('verify must be a boolean', { field: 'verify' });
+    }
+    this.#verify = options.verify ?? true;
   }
 
   /** True once the old header is parsed and `unlock()` must run. */
@@ -110,6 +129,7 @@ export class EnvelopeRewrapper {
   #wipe(): void {
     zeroize(this.#dataKey);
     if (this.#keys !== undefined) zeroizeChunkKeys(this.#keys);
+    this.#opener?.dispose();
     this.#dataKey = undefined;
     this.#pending = [];
   }
@@ -125,7 +145,7 @@ export class EnvelopeRewrapper {
   write(data: Uint8Array): Uint8Array[] {
     this.#check();
     try {
-      if (this.#state === 'payload') return this.#copy(data);
+      if (this.#state === 'payload') return this.#opener !== undefined ? this.#verifyCopy(data) : this.#copy(data);
       if (this.#state === 'header') {
         const done = this.#collector!.push(data);
         if (done === undefined) return [];
@@ -168,11 +188,38 @@ export class EnvelopeRewrapper {
       throw new StateError('the rewrapper was disposed while unlocking');
     }
     const out: Uint8Array[] = [maced, computeHeaderMac(this.#dataKey!, maced)];
+    if (this.#verify) {
+      try {
+        const suite = previous.suite;
+        this.#opener = new ChunkOpener({ suite, key: this.#dataKey!, context: this.#encodedContext!, aead: this.#aead });
+      } catch (error) {
+        this.#fail(error);
+      } finally {
+        zeroize(this.#dataKey);
+        this.#dataKey = undefined;
+      }
+    }
     this.#state = 'payload';
     const pending = this.#pending;
     this.#pending = [];
     for (const data of pending) for (const piece of this.write(data)) out.push(piece);
     return out;
+  }
+
+  /** Passes payload bytes through after opening the chunks they complete (plaintext zeroed at once). */
+  #verifyCopy(data: Uint8Array): Uint8Array[] {
+    try {
+      zeroize(...this.#opener!.write(data));
+    } catch (error) {
+      throw this.#atEnvelopeOffset(error);
+    }
+    return data.length > 0 ? [data] : [];
+  }
+
+  /** A CommitmentError with its offset in the envelope (the payload's own offset otherwise). */
+  #atEnvelopeOffset(error: unknown): unknown {
+    if (!(error instanceof CommitmentError)) return error;
+    return new CommitmentError(error.message, { ...error.details, offset: this.#collected!.headerLength + SALT_LENGTH });
   }
 
   /** Copies payload bytes: the payload header once its commitment checks, then whole sealed chunks. */
@@ -216,26 +263,37 @@ export class EnvelopeRewrapper {
     try {
       this.#keys = openChunkKeys(collected.header.suite, dataKey, this.#payloadHeader, this.#encodedContext!, this.#aead);
     } catch (error) {
-      if (error instanceof CommitmentError) {
-        throw new CommitmentError(error.message, { ...error.details, offset: collected.headerLength + SALT_LENGTH });
-      }
-      throw error;
+      throw this.#atEnvelopeOffset(error);
     } finally {
       zeroize(dataKey);
     }
   }
 
-  /** Ends the input: authenticates the final chunk and returns it. TruncatedError / AuthenticationError otherwise. */
+  /**
+   * Ends the input: authenticates the final chunk and returns the rest of the new envelope.
+   * TruncatedError / AuthenticationError / TrailingDataError otherwise.
+   */
   end(): Uint8Array[] {
     this.#check();
     if (this.#state === 'locked' || this.#state === 'unlocking') throw new StateError('end() before unlock()');
     try {
       if (this.#state === 'header') throw this.#collector!.truncated();
+      if (this.#opener !== undefined) {
+        zeroize(this.#opener.end());
+        this.#state = 'done';
+        this.#wipe();
+        return [];
+      }
       if (this.#payloadHeaderLength < PAYLOAD_HEADER_LENGTH || this.#tailLength < TAG_LENGTH) {
         throw new TruncatedError('the payload ended before its short final chunk', { field: 'payload', chunkIndex: this.#fullChunks });
       }
       const final = this.#tail.subarray(0, this.#tailLength);
-      zeroize(openChunk(this.#keys!, this.#fullChunks, final));
+      try {
+        zeroize(openChunk(this.#keys!, this.#fullChunks, final));
+      } catch (error) {
+        if (!(error instanceof AuthenticationError)) throw error;
+        throw judgeUnopenedEnd(this.#keys!, this.#fullChunks * SEALED_CHUNK_SIZE + final.length, final, error);
+      }
       this.#state = 'done';
       this.#wipe();
       return [final];

@@ -11,6 +11,8 @@ import type { EncryptOptions, EnvelopeEncryptor } from './encryptor.js';
 import { joinBytes } from './bytes.js';
 import { kmsLookup } from './kms.js';
 import { ArgumentError } from '@dek/core';
+// Type only (erased): the transformer shape, which the global Web streams types do not name.
+import type { Transformer } from 'node:stream/web';
 
 /** Queuing options of the Web wrappers (byte counts). */
 export interface WebStreamOptions {
@@ -21,6 +23,12 @@ export interface WebStreamOptions {
 }
 
 const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
+
+/**
+ * A transformer with the Streams spec's `cancel` hook, run when the readable side is cancelled or
+ * the writable side aborted (Node 20 runs it; TypeScript's DOM types do not list it yet).
+ */
+type CancellableTransformer = Transformer<Uint8Array, Uint8Array> & { cancel?: (reason: unknown) => void };
 
 function strategies(options: WebStreamOptions): [QueuingStrategy<Uint8Array>, QueuingStrategy<Uint8Array>] {
   // Anything but bytes counts as 1 so that it reaches transform(), which rejects it with ArgumentError
@@ -45,11 +53,13 @@ function enqueue(controller: TransformStreamDefaultController<Uint8Array>, piece
 
 /**
  * A TransformStream that encrypts its input into one envelope. Options are checked now
- * (ArgumentError); the data key is fetched on the first chunk.
+ * (ArgumentError); the data key is fetched on the first chunk. Cancelling the readable side or
+ * aborting the writable side zeroes the keys.
  */
 export function encryptWebStream(options: EncryptOptions & WebStreamOptions): TransformStream<Uint8Array, Uint8Array> {
   const prepared = prepareEncryption(options);
   let encryptor: EnvelopeEncryptor | undefined;
+  let cancelled = false;
   const withEncryptor = (
     controller: TransformStreamDefaultController<Uint8Array>,
     step: (e: EnvelopeEncryptor) => Uint8Array[],
@@ -57,34 +67,38 @@ export function encryptWebStream(options: EncryptOptions & WebStreamOptions): Tr
     if (encryptor !== undefined) return enqueue(controller, step(encryptor));
     return startEncryption(prepared).then((e) => {
       encryptor = e;
-      enqueue(controller, step(e));
+      // Cancelled while the data key was on its way: nobody reads on.
+      if (cancelled) e.dispose();
+      else enqueue(controller, step(e));
     });
   };
-  return new TransformStream<Uint8Array, Uint8Array>(
-    {
-      transform: (chunk, controller) => withEncryptor(controller, (e) => e.write(checkChunk(chunk))),
-      flush: (controller) => withEncryptor(controller, (e) => e.end()),
+  const transformer: CancellableTransformer = {
+    transform: (chunk, controller) => withEncryptor(controller, (e) => e.write(checkChunk(chunk))),
+    flush: (controller) => withEncryptor(controller, (e) => e.end()),
+    cancel: () => {
+      cancelled = true;
+      encryptor?.dispose();
     },
-    ...strategies(options),
-  );
+  };
+  return new TransformStream<Uint8Array, Uint8Array>(transformer, ...strategies(options));
 }
 
 /**
  * A TransformStream that decrypts one envelope: plaintext only from authenticated chunks; the
- * stream errors (instead of closing) on tampering, truncation or trailing data.
+ * stream errors (instead of closing) on tampering, truncation or trailing data. Cancelling the
+ * readable side or aborting the writable side zeroes the keys.
  */
 export function decryptWebStream(options: DecryptOptions & WebStreamOptions): TransformStream<Uint8Array, Uint8Array> {
   kmsLookup(options);
   const decryptor = new EnvelopeDecryptor(options);
-  return new TransformStream<Uint8Array, Uint8Array>(
-    {
-      transform: (chunk, controller) => {
-        enqueue(controller, decryptor.write(checkChunk(chunk)));
-        if (decryptor.needsKey) return decryptor.unlock().then((more) => enqueue(controller, more));
-        return undefined;
-      },
-      flush: (controller) => enqueue(controller, decryptor.end()),
+  const transformer: CancellableTransformer = {
+    transform: (chunk, controller) => {
+      enqueue(controller, decryptor.write(checkChunk(chunk)));
+      if (decryptor.needsKey) return decryptor.unlock().then((more) => enqueue(controller, more));
+      return undefined;
     },
-    ...strategies(options),
-  );
+    flush: (controller) => enqueue(controller, decryptor.end()),
+    cancel: () => decryptor.dispose(),
+  };
+  return new TransformStream<Uint8Array, Uint8Array>(transformer, ...strategies(options));
 }

@@ -90,9 +90,12 @@ describe('concurrency: decryption', () => {
     chunksStart = readPrelude(envelope).headerLength + 56;
   });
 
-  /** Splits an envelope so that the first write completes one batch and workers run for the rest. */
+  /**
+   * Splits an envelope so that the first write completes one batch (the opener keeps its last 64
+   * bytes back) and workers run for the rest.
+   */
   function withWorkers(bytes: Uint8Array, concurrency = 2): ReturnType<typeof runWithWorkers> {
-    const cut = chunksStart + 64 * SEALED + 10;
+    const cut = chunksStart + 64 * SEALED + 100;
     const rest = splitBy(bytes.subarray(cut), [MiB, 5, 200_000]);
     return runWithWorkers(decryptStream({ kms, concurrency }), tracker, bytes.subarray(0, cut), rest);
   }

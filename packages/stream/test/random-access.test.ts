@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ArgumentError, AuthenticationError, CommitmentError, KmsError, StateError, TruncatedError } from '@dek/core';
+import { ArgumentError, AuthenticationError, CommitmentError, KmsError, StateError, TrailingDataError, TruncatedError } from '@dek/core';
 import { bytesReader, encrypt, inspect, openEnvelope } from '@dek/stream';
 import type { PositionalReader } from '@dek/stream';
 import { FakeKms } from './support/fake-kms.js';
@@ -92,7 +92,8 @@ describe('openEnvelope', () => {
     const bad = envelope.slice();
     bad[bad.length - 1]! ^= 1;
     await expect(openEnvelope(bad, { kms })).rejects.toBeInstanceOf(AuthenticationError);
-    await expect(openEnvelope(concat([envelope, new Uint8Array(3)]), { kms })).rejects.toBeInstanceOf(AuthenticationError);
+    await expect(openEnvelope(concat([envelope, new Uint8Array(3)]), { kms })).rejects.toBeInstanceOf(TrailingDataError);
+    await expect(openEnvelope(concat([envelope, new Uint8Array(65)]), { kms })).rejects.toBeInstanceOf(AuthenticationError);
     // Cut at a chunk boundary: the length itself is impossible.
     const { headerLength } = await inspect(envelope);
     await expect(openEnvelope(envelope.subarray(0, headerLength + 56 + 16400), { kms })).rejects.toBeInstanceOf(TruncatedError);

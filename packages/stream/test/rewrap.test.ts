@@ -6,6 +6,7 @@ import {
   CommitmentError,
   HeaderMacError,
   KmsError,
+  TrailingDataError,
   TruncatedError,
   decodeAdvanceBlob,
 } from '@dek/core';
@@ -128,10 +129,45 @@ describe('rewrap', () => {
     await expect(rewrapBytes(envelope.subarray(0, headerLength + 30), { kms, to })).rejects.toBeInstanceOf(TruncatedError);
     await expect(rewrapBytes(envelope.subarray(0, headerLength - 1), { kms, to })).rejects.toBeInstanceOf(TruncatedError);
     await expect(rewrapBytes(envelope.subarray(0, envelope.length - 1), { kms, to })).rejects.toBeInstanceOf(AuthenticationError);
-    await expect(rewrapBytes(concat([envelope, new Uint8Array(1)]), { kms, to })).rejects.toBeInstanceOf(AuthenticationError);
+    await expect(rewrapBytes(concat([envelope, new Uint8Array(1)]), { kms, to })).rejects.toBeInstanceOf(TrailingDataError);
     const lastChunk = envelope.slice();
     lastChunk[lastChunk.length - 2]! ^= 1;
     await expect(rewrapBytes(lastChunk, { kms, to })).rejects.toBeInstanceOf(AuthenticationError);
+  });
+
+  it('opens every chunk by default: swapped, altered, truncated or extended payloads fail with the decrypt verdicts', async () => {
+    const kms = new FakeKms();
+    const keyId = kms.createKey();
+    const envelope = await encrypt(pseudoRandomBytes(3 * 16384 + 9, 3), { kms, keyId });
+    const { headerLength } = await inspect(envelope);
+    const start = headerLength + 56;
+    const chunk = (k: number): Uint8Array => envelope.subarray(start + k * 16400, start + (k + 1) * 16400);
+    const swapped = concat([envelope.subarray(0, start), chunk(1), chunk(0), envelope.subarray(start + 2 * 16400)]);
+    const flipped = envelope.slice();
+    flipped[start + 16400 + 7]! ^= 1;
+    const to = [{ keyId }];
+    const cases: Array<[Uint8Array, new (...args: never[]) => Error, number]> = [
+      [swapped, AuthenticationError, 0],
+      [flipped, AuthenticationError, 1],
+      [envelope.subarray(0, start + 2 * 16400), TruncatedError, 2],
+      [concat([envelope, new TextEncoder().encode('\n')]), TrailingDataError, 3],
+    ];
+    for (const [bad, type, chunkIndex] of cases) {
+      for (const sizes of [[bad.length], [1000, 16400, 7]]) {
+        const out = await runNode(rewrapStream({ kms, to }), splitBy(bad, sizes));
+        expect(out.error).toBeInstanceOf(type);
+        expect((out.error as AuthenticationError).details.chunkIndex).toBe(chunkIndex);
+      }
+    }
+    // verify: false is the old copy: only the commitment and the final chunk are checked.
+    for (const bad of [swapped, flipped]) {
+      const copied = await rewrapBytes(bad, { kms, to, verify: false });
+      expect(copied.bytes.subarray(copied.bytes.length - bad.length + headerLength)).toEqual(bad.subarray(headerLength));
+      await expect(decrypt(copied.bytes, { kms })).rejects.toBeInstanceOf(AuthenticationError);
+    }
+    await expect(rewrapBytes(cases[2]![0], { kms, to, verify: false })).rejects.toBeInstanceOf(TruncatedError);
+    await expect(rewrapBytes(cases[3]![0], { kms, to, verify: false })).rejects.toBeInstanceOf(TrailingDataError);
+    expect(() => rewrapStream({ kms, to, verify: 'no' as never })).toThrow(ArgumentError);
   });
 
   it('reports KMS failures of the old slots and of the new keys', async () => {

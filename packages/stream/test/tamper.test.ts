@@ -7,6 +7,7 @@ import {
   FormatError,
   HeaderMacError,
   KmsError,
+  TrailingDataError,
   TruncatedError,
   encodeHeader,
 } from '@dek/core';
@@ -103,12 +104,13 @@ describe('tampered envelopes', () => {
     }
   });
 
-  it('appended bytes fail and the final chunk is never released', async () => {
+  it('appended bytes fail (up to 64: as trailing data) and the final chunk is never released', async () => {
     await fc.assert(
       fc.asyncProperty(fc.nat(1), fc.uint8Array({ minLength: 1, maxLength: 20000 }), writes, async (which, extra, w) => {
         const s = samples[which]!;
         const result = await runNode(decryptStream({ kms }), splitBy(concat([s.envelope, extra]), w));
         expectSafeFailure(result, s.plaintext, (s.chunkCount - 1) * CHUNK);
+        if (extra.length <= 64) expect(result.error).toBeInstanceOf(TrailingDataError);
       }),
       { numRuns: 40 },
     );

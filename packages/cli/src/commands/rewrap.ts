@@ -1,6 +1,6 @@
 /**
  * `dek rewrap <file>`: re-wraps the data key (new header slots and MAC); the payload is copied
- * unchanged. Without `--to` the file's own keys are used again, at their current primary
+ * unchanged, every chunk opened on the way unless `--no-verify`. Without `--to` the file's own keys are used again, at their current primary
  * versions (the step after `dek key rotate`). Without `-o` the file is replaced in place,
  * atomically (its permission bits are kept).
  *
@@ -26,6 +26,8 @@ export interface RewrapFlags {
   readonly key?: string[];
   readonly output?: string;
   readonly force?: boolean;
+  /** False with `--no-verify`: copy the chunks without opening them. */
+  readonly verify?: boolean;
 }
 
 async function readHeader(path: string): Promise<EnvelopeInfo> {
@@ -95,7 +97,14 @@ export async function runRewrap(context: Context, file: string, flags: RewrapFla
       throw error;
     });
     const progress = createProgress({ label: 'rewrap', total: info.payloadLength === undefined ? undefined : info.headerLength + info.payloadLength, quiet: context.quiet });
-    const transform = rewrapStream({ kms: session.kms, kmsByProvider: session.kmsByProvider, ...allowed, to: keys.map((keyId) => ({ keyId })), highWaterMark: STREAM_BUFFER_SIZE });
+    const transform = rewrapStream({
+      kms: session.kms,
+      kmsByProvider: session.kmsByProvider,
+      ...allowed,
+      to: keys.map((keyId) => ({ keyId })),
+      verify: flags.verify !== false,
+      highWaterMark: STREAM_BUFFER_SIZE,
+    });
     await writeOutput(output, [input.stream, progress.meter, transform], progress, () => {
       if (transform.result === undefined) throw new Error('rewrap finished without a header');
     });

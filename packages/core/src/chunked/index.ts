@@ -27,3 +27,4 @@ export {
 } from './message.js';
 export { ChunkSealer, type ChunkSealerOptions } from './sealer.js';
 export { ChunkOpener, type ChunkOpenerOptions } from './opener.js';
+export { END_WINDOW, MAX_TRAILING_BYTES, judgeUnopenedEnd } from './end-verdict.js';

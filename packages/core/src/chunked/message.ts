@@ -5,10 +5,11 @@
  * @module
  */
 import type { AesGcm } from '../aead/aes-gcm.js';
-import { ArgumentError, TruncatedError } from '../errors.js';
+import { ArgumentError, AuthenticationError, TruncatedError } from '../errors.js';
 import { zeroize } from '../bytes.js';
 import { randomBytes } from '../random.js';
 import { openChunk, sealChunkInto } from './chunk.js';
+import { END_WINDOW, judgeUnopenedEnd } from './end-verdict.js';
 import { CHUNK_SIZE, PAYLOAD_HEADER_LENGTH, SALT_LENGTH, SEALED_CHUNK_SIZE, TAG_LENGTH } from './constants.js';
 import { checkInputKey, deriveChunkKeys, openChunkKeys, zeroizeChunkKeys, type ChunkKeys } from './keys.js';
 import { chunkCount, payloadPlaintextLength, sealedPayloadLength } from './lengths.js';
@@ -47,22 +48,31 @@ function sealChunksInto(keys: ChunkKeys, plaintext: Uint8Array, out: Uint8Array,
   }
 }
 
-/** Opens a chunk sequence (no header); releases nothing unless every chunk verifies. */
+/**
+ * Opens a chunk sequence (no header); releases nothing unless every chunk verifies. A failure
+ * within the last {@link END_WINDOW} bytes gets the verdict of {@link judgeUnopenedEnd}, as in
+ * {@link ChunkOpener}.
+ */
 function openChunks(keys: ChunkKeys, body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(payloadPlaintextLength(body.length + PAYLOAD_HEADER_LENGTH));
-  const count = chunkCount(out.length);
+  let out: Uint8Array | undefined;
   try {
+    out = new Uint8Array(payloadPlaintextLength(body.length + PAYLOAD_HEADER_LENGTH));
+    const count = chunkCount(out.length);
     for (let i = 0; i < count; i++) {
       const start = i * SEALED_CHUNK_SIZE;
       const plaintext = openChunk(keys, i, body.subarray(start, Math.min(body.length, start + SEALED_CHUNK_SIZE)));
       out.set(plaintext, i * CHUNK_SIZE);
       zeroize(plaintext);
     }
+    return out;
   } catch (error) {
     zeroize(out);
-    throw error;
+    const tailStart = Math.max(0, body.length - END_WINDOW);
+    const atEnd =
+      (error instanceof TruncatedError && out === undefined) ||
+      (error instanceof AuthenticationError && (error.details.chunkIndex ?? 0) * SEALED_CHUNK_SIZE >= tailStart);
+    throw atEnd ? judgeUnopenedEnd(keys, body.length, body.subarray(tailStart), error) : error;
   }
-  return out;
 }
 
 /**
@@ -95,8 +105,8 @@ export function sealMessage(
 /**
  * Decrypts a whole payload: checks the key size ({@link ArgumentError}), the header length
  * ({@link TruncatedError}), the commitment ({@link CommitmentError}), the chunk layout
- * ({@link TruncatedError}) and every chunk ({@link AuthenticationError}). On any error no
- * plaintext is returned.
+ * ({@link TruncatedError}) and every chunk ({@link AuthenticationError}); a valid final chunk
+ * followed by 1 to 64 bytes is {@link TrailingDataError}. On any error no plaintext is returned.
  */
 export function openMessage(
   suite: SuiteName,

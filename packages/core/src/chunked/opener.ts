@@ -1,14 +1,16 @@
 /**
  * Incremental opening for streams: commitment check once the 56-byte header is in, each full chunk
- * released as soon as its tag verifies, the short final chunk at end().
+ * released as soon as its tag verifies, the short final chunk at end(). An end that does not open
+ * gets the trailing-data verdict of {@link judgeUnopenedEnd}.
  *
  * @module
  */
 import type { AesGcm } from '../aead/aes-gcm.js';
 import { defaultAesGcm } from '../aead/default.js';
-import { ArgumentError, FormatError, StateError, TruncatedError } from '../errors.js';
+import { ArgumentError, AuthenticationError, FormatError, StateError, TruncatedError } from '../errors.js';
 import { zeroize } from '../bytes.js';
 import { openChunk } from './chunk.js';
+import { END_WINDOW, judgeUnopenedEnd } from './end-verdict.js';
 import { MAX_CHUNKS, PAYLOAD_HEADER_LENGTH, SEALED_CHUNK_SIZE, TAG_LENGTH } from './constants.js';
 import { checkInputKey, openChunkKeys, zeroizeChunkKeys, type ChunkKeys } from './keys.js';
 import { getSuite, type SuiteName } from './suite.js';
@@ -26,11 +28,24 @@ export interface ChunkOpenerOptions {
 }
 
 /**
+ * A full chunk that failed while at most 64 bytes follow it: maybe a final chunk that stray
+ * bytes pushed to 16400 bytes. Judged at end(), or failed once more than 64 bytes follow.
+ */
+interface SuspectEnd {
+  readonly error: AuthenticationError;
+  /** The failed chunk and the bytes after it ({@link END_WINDOW} at most). */
+  readonly bytes: Uint8Array;
+  length: number;
+}
+
+/**
  * Opens a payload incrementally. Feed ciphertext to {@link ChunkOpener.write} in any split; it
  * returns the plaintext of every chunk whose tag verified. {@link ChunkOpener.end} opens the short
- * final chunk and throws {@link TruncatedError} if the input ended early. Full chunks are opened
- * straight from the caller's buffer; at most one partial chunk is copied and held. After any error
- * every later call rethrows the same error; after end() or dispose() calls throw StateError.
+ * final chunk and throws {@link TruncatedError} if the input ended early, and
+ * {@link TrailingDataError} if a valid final chunk is followed by 1 to 64 bytes (see
+ * {@link judgeUnopenedEnd}). Full chunks are opened straight from the caller's buffer; at most one
+ * partial chunk is copied and held. After any error every later call rethrows the same error;
+ * after end() or dispose() calls throw StateError.
  */
 export class ChunkOpener {
   readonly #suite: SuiteName;
@@ -42,6 +57,7 @@ export class ChunkOpener {
   #keys: ChunkKeys | undefined;
   #buffer: Uint8Array | undefined;
   #pending = 0;
+  #suspect: SuspectEnd | undefined;
   #index = 0;
   #plaintextLength = 0;
   #done = false;
@@ -79,22 +95,24 @@ export class ChunkOpener {
       let at = this.#keys === undefined ? this.#readHeader(data) : 0;
       const keys = this.#keys;
       if (keys === undefined) return out;
-      if (this.#pending > 0) {
+      if (this.#suspect === undefined && this.#pending > 0) {
         const buffer = this.#buffer!;
         const take = Math.min(SEALED_CHUNK_SIZE - this.#pending, data.length - at);
         buffer.set(data.subarray(at, at + take), this.#pending);
         this.#pending += take;
         at += take;
         if (this.#pending === SEALED_CHUNK_SIZE) {
-          out.push(this.#openFull(keys, buffer));
           this.#pending = 0;
+          this.#openFull(keys, buffer, out);
         }
       }
       // A 16400-byte chunk is never the final one (that one is always shorter): open it now.
-      for (; data.length - at >= SEALED_CHUNK_SIZE; at += SEALED_CHUNK_SIZE) {
-        out.push(this.#openFull(keys, data.subarray(at, at + SEALED_CHUNK_SIZE)));
+      for (; this.#suspect === undefined && data.length - at >= SEALED_CHUNK_SIZE; at += SEALED_CHUNK_SIZE) {
+        this.#openFull(keys, data.subarray(at, at + SEALED_CHUNK_SIZE), out);
       }
-      if (at < data.length) {
+      if (this.#suspect !== undefined) {
+        this.#holdSuspect(data.subarray(at));
+      } else if (at < data.length) {
         this.#buffer ??= new Uint8Array(SEALED_CHUNK_SIZE);
         this.#buffer.set(data.subarray(at), 0);
         this.#pending = data.length - at;
@@ -115,10 +133,21 @@ export class ChunkOpener {
       if (keys === undefined) {
         throw new TruncatedError('payload ends inside its 56-byte header', { field: 'header', offset: this.#headerLength });
       }
+      const suspect = this.#suspect;
+      if (suspect !== undefined) {
+        throw judgeUnopenedEnd(keys, this.#sequenceLength(suspect.length), suspect.bytes.subarray(0, suspect.length), suspect.error);
+      }
       if (this.#pending < TAG_LENGTH) {
         throw new TruncatedError('payload lacks its short final chunk', { chunkIndex: this.#index });
       }
-      const plaintext = openChunk(keys, this.#index, this.#buffer!.subarray(0, this.#pending));
+      const final = this.#buffer!.subarray(0, this.#pending);
+      let plaintext: Uint8Array;
+      try {
+        plaintext = openChunk(keys, this.#index, final);
+      } catch (error) {
+        if (error instanceof AuthenticationError) throw judgeUnopenedEnd(keys, this.#sequenceLength(final.length), final, error);
+        throw error;
+      }
       this.#index++;
       this.#plaintextLength += plaintext.length;
       this.#done = true;
@@ -136,6 +165,7 @@ export class ChunkOpener {
     this.#keys = undefined;
     this.#inputKey = undefined;
     this.#buffer = undefined;
+    this.#suspect = undefined;
     this.#header = undefined;
     this.#pending = 0;
     this.#done = true;
@@ -158,14 +188,35 @@ export class ChunkOpener {
     return take;
   }
 
-  #openFull(keys: ChunkKeys, sealed: Uint8Array): Uint8Array {
+  /** Opens a full chunk into `out`; a failed tag makes it the suspect end instead of failing now. */
+  #openFull(keys: ChunkKeys, sealed: Uint8Array, out: Uint8Array[]): void {
     // A full chunk at index 2^38 - 1 would leave no valid index for the final chunk.
     if (this.#index >= MAX_CHUNKS - 1) {
       throw new FormatError('payload exceeds the 2^38-chunk limit', { field: 'payload', chunkIndex: this.#index });
     }
-    const plaintext = openChunk(keys, this.#index, sealed);
+    try {
+      out.push(openChunk(keys, this.#index, sealed));
+    } catch (error) {
+      if (!(error instanceof AuthenticationError)) throw error;
+      const bytes = new Uint8Array(END_WINDOW);
+      bytes.set(sealed);
+      this.#suspect = { error, bytes, length: sealed.length };
+      return;
+    }
     this.#index++;
-    return plaintext;
+  }
+
+  /** Keeps the bytes after the suspect chunk; more than 64 of them: the chunk is damaged, fail now. */
+  #holdSuspect(data: Uint8Array): void {
+    const suspect = this.#suspect!;
+    if (suspect.length + data.length > END_WINDOW) throw suspect.error;
+    suspect.bytes.set(data, suspect.length);
+    suspect.length += data.length;
+  }
+
+  /** Length of the chunk sequence received, given the bytes held from chunk {@link chunkIndex} on. */
+  #sequenceLength(held: number): number {
+    return this.#index * SEALED_CHUNK_SIZE + held;
   }
 
   #checkUsable(): void {

@@ -63,3 +63,21 @@ export function split(data: Uint8Array, size: () => number): Uint8Array[] {
   }
   return pieces;
 }
+
+/** `length` deterministic pseudo-random bytes from {@link prng}. */
+export function seededBytes(length: number, seed: number): Uint8Array {
+  const random = prng(seed);
+  const out = new Uint8Array(length);
+  for (let i = 0; i < length; i++) out[i] = random(0, 255);
+  return out;
+}
+
+/** What `f` throws, or undefined. */
+export function thrown(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
