@@ -217,6 +217,16 @@ async function allAliases(kms: KmsBackend, keyId: string | undefined) {
   }
 }
 
+/** Every key id, sorted (the marker of a page is the last id it holds), read page by page from the backend. */
+async function allKeys(kms: KmsBackend): Promise<string[]> {
+  const keyIds: string[] = [];
+  for (let pageNumber = 1; ; pageNumber++) {
+    const page = await kms.listKeys({ pageNumber, pageSize: 100 });
+    keyIds.push(...page.keys.map((k) => k.keyId));
+    if (page.keys.length === 0 || keyIds.length >= page.totalCount) return keyIds.sort();
+  }
+}
+
 async function setRotation(input: AwsInput, context: AwsContext, enable: boolean): Promise<AwsBody> {
   const keyId = keyRef(input, context, 'KeyId', false);
   let days: number | undefined;
@@ -298,6 +308,21 @@ export const AWS_ACTIONS: ReadonlyMap<string, AwsAction> = new Map<string, AwsAc
         Aliases: page.map((a) => ({ AliasName: a.aliasName, AliasArn: awsAliasArn(context.scope, a.aliasName), TargetKeyId: a.keyId })),
         Truncated: truncated,
         ...(truncated ? { NextMarker: page[page.length - 1]!.aliasName } : {}),
+      };
+    },
+  ],
+  [
+    'ListKeys',
+    async (input, context) => {
+      const limit = input.integer('Limit', 1, 1000) ?? 100;
+      const marker = input.string('Marker', 1, 1024);
+      const after = (await allKeys(context.kms)).filter((keyId) => marker === undefined || keyId > marker);
+      const page = after.slice(0, limit);
+      const truncated = after.length > limit;
+      return {
+        Keys: page.map((keyId) => ({ KeyId: keyId, KeyArn: awsKeyArn(context.scope, keyId) })),
+        Truncated: truncated,
+        ...(truncated ? { NextMarker: page[page.length - 1]! } : {}),
       };
     },
   ],
