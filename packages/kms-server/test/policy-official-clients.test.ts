@@ -160,7 +160,7 @@ describe('the instance API client with the backup policy', () => {
 
     await denied(instance.advanceDecrypt({ ciphertextBlob: g.ciphertextBlob }));
     await denied(instance.advanceDecrypt({ ciphertextBlob: await backupBlob() }));
-    await denied(instance.decrypt({ keyId: backupKey, ciphertextBlob: e.ciphertextBlob, iv: e.iv }));
+    await denied(instance.decrypt({ keyId: backupKey, ciphertextBlob: e.ciphertextBlob, iv: e.iv, algorithm: 'AES_GCM' }));
     await denied(instance.advanceEncrypt({ keyId: 'alias/backup', plaintext: new Uint8Array([5]) }));
     await denied(instance.advanceGenerateDataKey({ keyId: 'alias/other', numberOfBytes: 32 }));
   });
