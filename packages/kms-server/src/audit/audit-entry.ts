@@ -8,6 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import { decodeMessage } from '../instance/messages.js';
 import type { RequestTrace } from '../policy/guard.js';
+import { safeJson } from '../policy/json-source.js';
 
 /** The wire protocol of a request. */
 export type Dialect = 'aws' | 'openapi' | 'instance';
@@ -92,5 +93,5 @@ export function auditEntry(dialect: Dialect, req: IncomingMessage, trace: Reques
 
 /** An entry as one line of JSON; characters a terminal could act on are escaped too. */
 export function auditLine(entry: AuditEntry): string {
-  return `${JSON.stringify(entry).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
+  return `${safeJson(entry)}\n`;
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { safeJson } from './json-source.js';
 
 /** Alibaba Cloud KMS actions (RAM), with the Advance* calls of the instance API and this server. */
 const RAM_ACTIONS = [
@@ -146,10 +147,10 @@ export function globPattern(glob: string, ignoreCase: boolean): RegExp {
  */
 export function actionProblem(action: string, grammar: PolicyGrammar): string | undefined {
   if (action === '*') return undefined;
-  if (!/^kms:/i.test(action)) return `"${action}" is not a KMS action (they start with "kms:")`;
+  if (!/^kms:/i.test(action)) return `${safeJson(action)} is not a KMS action (they start with "kms:")`;
   const pattern = globPattern(action, true);
   if (KNOWN_ACTIONS[grammar].some((known) => pattern.test(known))) return undefined;
-  return `"${action}" is not a KMS action of ${grammar === 'ram' ? 'Alibaba Cloud RAM' : 'AWS IAM'}`;
+  return `${safeJson(action)} is not a KMS action of ${grammar === 'ram' ? 'Alibaba Cloud RAM' : 'AWS IAM'}`;
 }
 
 /**

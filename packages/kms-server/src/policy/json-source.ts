@@ -24,6 +24,14 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+/**
+ * `JSON.stringify(value)` with the characters a terminal could act on that JSON leaves as is
+ * (DEL, C1 controls, line and paragraph separators) escaped too: safe to print or log.
+ */
+export function safeJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** 1-based line and column of `offset` in `text`. */
 export function positionOf(text: string, offset: number): { readonly line: number; readonly column: number } {
   const before = text.slice(0, offset);
@@ -104,7 +112,7 @@ export function parseJsonSource(text: string): JsonNode {
         if (text[i] !== '"') fail('expected a member name in double quotes');
         const keyAt = i;
         const key = string();
-        if (entries.has(key)) fail(`duplicate member "${key}"`, keyAt);
+        if (entries.has(key)) fail(`duplicate member ${safeJson(key)}`, keyAt);
         expect(':');
         entries.set(key, value(depth + 1));
         skip();

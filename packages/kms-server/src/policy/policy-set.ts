@@ -15,7 +15,7 @@
  * @module
  */
 import { actionProblem, globPattern, type PolicyGrammar } from './actions.js';
-import { JsonSyntaxError, parseJsonSource, positionOf, type JsonNode } from './json-source.js';
+import { JsonSyntaxError, parseJsonSource, positionOf, safeJson, type JsonNode } from './json-source.js';
 
 /** A policy file that cannot be used, with the 1-based line and column of the problem. */
 export class PolicyFileError extends Error {
@@ -39,7 +39,6 @@ interface Statement {
 }
 
 interface Policy {
-  readonly grammar: PolicyGrammar;
   readonly statements: readonly Statement[];
   /** Whether any resource could name an alias: only then are a key's aliases looked up. */
   readonly namesAliases: boolean;
@@ -63,7 +62,7 @@ function resourceProblem(resource: string, grammar: PolicyGrammar): string | und
   const m = grammar === 'ram' ? RAM_RESOURCE.exec(resource) : IAM_RESOURCE.exec(resource);
   const [region, account, path] = grammar === 'ram' ? [m?.[1], m?.[2], m?.[3]] : [m?.[2], m?.[3], m?.[4]];
   if (m === null || !REGION.test(region!) || !ACCOUNT.test(account!) || !RESOURCE_PATH.test(path!)) {
-    return `"${resource}" is not a KMS resource of ${grammar === 'ram' ? 'Alibaba Cloud RAM' : 'AWS IAM'} (${ARN_SHAPE[grammar]}, .../alias/<name>, or *)`;
+    return `${safeJson(resource)} is not a KMS resource of ${grammar === 'ram' ? 'Alibaba Cloud RAM' : 'AWS IAM'} (${ARN_SHAPE[grammar]}, .../alias/<name>, or *)`;
   }
   return undefined;
 }
@@ -128,10 +127,10 @@ export class PolicySet {
 type Fail = (message: string, at: number) => never;
 
 function compile(document: JsonNode, credentialId: string, fail: Fail): Policy {
-  const where = `policy of "${credentialId}"`;
+  const where = `policy of ${safeJson(credentialId)}`;
   if (document.kind !== 'object') return fail(`the ${where} must be an object with Version and Statement`, document.at);
   for (const [name, node] of document.entries) {
-    if (name !== 'Version' && name !== 'Statement' && name !== 'Id') fail(`${where}: unknown member "${name}"`, node.at);
+    if (name !== 'Version' && name !== 'Statement' && name !== 'Id') fail(`${where}: unknown member ${safeJson(name)}`, node.at);
   }
   const version = document.entries.get('Version');
   const grammar = version?.kind === 'string' ? VERSIONS[version.value] : undefined;
@@ -144,7 +143,7 @@ function compile(document: JsonNode, credentialId: string, fail: Fail): Policy {
   if (nodes === undefined || nodes.length === 0) return fail(`${where}: Statement must be a non-empty list of statements`, statementNode.at);
   const statements = nodes.map((node, i) => statement(node, `${where}, Statement[${i}]`, grammar, fail));
   const namesAliases = nodes.some((node) => node.kind === 'object' && strings(node.entries.get('Resource')).some((r) => r === '*' || /alias|[*?]/.test(r)));
-  return { grammar, statements, namesAliases };
+  return { statements, namesAliases };
 }
 
 /** The strings of a string-or-list member (already checked). */
@@ -158,7 +157,7 @@ function statement(node: JsonNode, where: string, grammar: PolicyGrammar, fail: 
   if (node.kind !== 'object') return fail(`${where} must be an object with Effect, Action and Resource`, node.at);
   for (const [name, value] of node.entries) {
     if (UNSUPPORTED.has(name)) fail(`${where}: ${name} is not supported by dek serve`, value.at);
-    if (!['Effect', 'Action', 'Resource', 'Sid'].includes(name)) fail(`${where}: unknown member "${name}"`, value.at);
+    if (!['Effect', 'Action', 'Resource', 'Sid'].includes(name)) fail(`${where}: unknown member ${safeJson(name)}`, value.at);
   }
   const sid = node.entries.get('Sid');
   if (sid !== undefined && sid.kind !== 'string') fail(`${where}: Sid must be a string`, sid.at);
