@@ -13,7 +13,7 @@ import { AWS_ACCESS_KEY_ID, AWS_ACCOUNT_ID, AWS_REGION, AWS_SECRET_ACCESS_KEY, a
 import { CLIENT_KEY_PASSWORD, startHarness, testPki, type Harness } from './support/harness.js';
 import { $Kms, ACCESS_KEY_ID, ACCESS_KEY_SECRET, callApi, kmsClient, officialError, openApiClient, type KmsClient } from './support/official.js';
 
-const { CreateKeyCommand, DecryptCommand, DisableKeyCommand, EncryptCommand, GenerateDataKeyCommand, KMSClient: AwsClient, ListKeysCommand } = awsSdk();
+const { CreateKeyCommand, DecryptCommand, DisableKeyCommand, EncryptCommand, GenerateDataKeyCommand, KMSClient: AwsClient, ListKeysCommand, ReEncryptCommand } = awsSdk();
 
 /** Not named in the policy file: denied everything. */
 const OUTSIDER_ID = 'LTAI_OUTSIDER';
@@ -219,6 +219,32 @@ describe('@aws-sdk/client-kms with the backup policy', () => {
       expect(denied.message).toContain('with an explicit deny in an identity-based policy');
       // The OpenAPI credential is not in the new file: denied everything.
       expect((await officialError(() => kms.generateDataKey(new $Kms.GenerateDataKeyRequest({ keyId: 'alias/backup' })))).code).toBe('Forbidden.RAMError');
+    } finally {
+      h.http.setPolicy(backupPolicy());
+    }
+  });
+});
+
+describe('@aws-sdk/client-kms ReEncrypt', () => {
+  it('needs kms:ReEncryptFrom on the source key and kms:ReEncryptTo on the destination', async () => {
+    const g = await aws.send(new GenerateDataKeyCommand({ KeyId: 'alias/backup', NumberOfBytes: 32 }));
+    secrets.push(g.Plaintext!, g.CiphertextBlob!);
+    const statement = (action: string, alias: string) => ({ Effect: 'Allow', Action: action, Resource: `arn:aws:kms:*:*:${alias}` });
+    h.http.setPolicy(
+      PolicySet.parse(
+        JSON.stringify({
+          [AWS_ACCESS_KEY_ID]: { Version: '2012-10-17', Statement: [statement('kms:ReEncryptFrom', 'alias/backup'), statement('kms:ReEncryptTo', 'alias/other')] },
+        }),
+      ),
+    );
+    try {
+      const moved = await aws.send(new ReEncryptCommand({ CiphertextBlob: g.CiphertextBlob, DestinationKeyId: 'alias/other' }));
+      secrets.push(moved.CiphertextBlob!);
+      expect(moved.KeyId).toContain(otherKey);
+      const back = await awsFailure(aws.send(new ReEncryptCommand({ CiphertextBlob: moved.CiphertextBlob, DestinationKeyId: 'alias/backup' })), 'AccessDeniedException');
+      expect(back.message).toContain(`kms:ReEncryptFrom on resource: arn:aws:kms:${AWS_REGION}:${AWS_ACCOUNT_ID}:key/${otherKey}`);
+      const to = await awsFailure(aws.send(new ReEncryptCommand({ CiphertextBlob: g.CiphertextBlob, DestinationKeyId: backupKey })), 'AccessDeniedException');
+      expect(to.message).toContain(`kms:ReEncryptTo on resource: arn:aws:kms:${AWS_REGION}:${AWS_ACCOUNT_ID}:key/${backupKey}`);
     } finally {
       h.http.setPolicy(backupPolicy());
     }
