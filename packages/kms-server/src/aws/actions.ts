@@ -13,9 +13,10 @@
  *
  * @module
  */
-import { decodeAdvanceBlob, zeroize } from '@dek/core';
+import { zeroize } from '@dek/core';
 import { KmsServiceError, type KeyMetadata, type KeySpec } from '@dek/kms-adapter';
 import type { KmsBackend } from '../backend.js';
+import { blobKeyId } from '../blob-key.js';
 import { AwsError, invalidCiphertext, unsupported } from './errors.js';
 import { encryptionContextAad } from './encryption-context.js';
 import { awsAliasArn, awsKeyArn, backendKeyRef, type AwsScope } from './ids.js';
@@ -154,18 +155,6 @@ function aadOf(input: AwsInput, name: string): { aad?: Uint8Array } {
   return aad === undefined ? {} : { aad };
 }
 
-/** The backend key id inside an advance blob; `InvalidCiphertextException` when it is not one. */
-function blobKeyId(blob: Uint8Array): string {
-  let versionId: string;
-  try {
-    versionId = decodeAdvanceBlob(blob).keyVersionId;
-  } catch {
-    throw invalidCiphertext();
-  }
-  const dash = versionId.lastIndexOf('-');
-  return dash > 0 ? versionId.slice(0, dash) : versionId;
-}
-
 /**
  * Unwraps a blob with its context. A named key (`keyMember`) must be the blob's key
  * (`IncorrectKeyException`); a blob that does not parse or decrypt is `InvalidCiphertextException`.
@@ -175,6 +164,7 @@ async function unwrap(input: AwsInput, context: AwsContext, blobMember: string, 
   const aad = aadOf(input, contextMember);
   const named = input.has(keyMember) ? keyRef(input, context, keyMember, true) : undefined;
   const owner = blobKeyId(ciphertextBlob);
+  if (owner === undefined) throw invalidCiphertext();
   if (named !== undefined && (await context.kms.describeKey({ keyId: named })).keyMetadata.keyId !== owner) {
     throw new AwsError('IncorrectKeyException', 'The key ID in the request does not identify a KMS key that can perform this operation.');
   }

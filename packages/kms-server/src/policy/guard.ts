@@ -11,8 +11,8 @@
  *
  * @module
  */
-import { decodeAdvanceBlob } from '@dek/core';
 import type { KmsBackend } from '../backend.js';
+import { blobKeyId } from '../blob-key.js';
 import { policyAction } from './actions.js';
 import type { PolicyDecision, PolicySet } from './policy-set.js';
 
@@ -58,18 +58,6 @@ const ALIAS_PAGE = 100;
 
 const textOf = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 const recordOf = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {});
-
-/** The key id inside an advance blob (its key version id less the last `-` part), or undefined. */
-function blobKeyId(blob: unknown): string | undefined {
-  if (!(blob instanceof Uint8Array)) return undefined;
-  try {
-    const versionId = decodeAdvanceBlob(blob).keyVersionId;
-    const dash = versionId.lastIndexOf('-');
-    return dash > 0 ? versionId.slice(0, dash) : versionId;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The key a call names: its `keyId`, else (a decrypt by blob) the key inside the blob. */
 function keyRefOf(method: string, request: Record<string, unknown>): string | undefined {
