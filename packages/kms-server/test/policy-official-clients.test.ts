@@ -136,6 +136,11 @@ describe('@alicloud/openapi-client with the backup policy', () => {
       ] as const) {
         const e = await officialError(() => callApi(client, action, query));
         expect({ action, code: e.code, status: e.statusCode }).toEqual({ action, code: 'Forbidden.RAM', status: 403 });
+        expect((e as unknown as { accessDeniedDetail: unknown }).accessDeniedDetail).toMatchObject({
+          AuthAction: `kms:${action}`,
+          AuthPrincipalDisplayName: ACCESS_KEY_ID,
+          NoPermissionType: 'ImplicitDeny',
+        });
       }
     });
   }

@@ -39,6 +39,7 @@ export function jsonError(error: ApiError, requestId: string, hostId: string): J
       Message: error.message,
       Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}&product=Kms`,
       HttpStatus: error.status,
+      ...error.extra,
     },
   };
 }

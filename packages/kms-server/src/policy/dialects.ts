@@ -3,7 +3,7 @@
  * own words:
  *
  * - OpenAPI (Alibaba RAM): 403 `Forbidden.RAM`, "User not authorized to operate on the specified
- *   resource, or this API doesn't support RAM.";
+ *   resource, or this API doesn't support RAM.", with an `AccessDeniedDetail` naming the action;
  * - instance API: 403 `Forbidden.NoPermission`, "This operation is forbidden by permission
  *   system.", in the protobuf `Error` body;
  * - AWS: 400 `AccessDeniedException`, "User: <arn> is not authorized to perform: kms:Decrypt on
@@ -34,9 +34,17 @@ export function iamNames(scope: AwsScope): ResourceNames {
   return { key: (keyId) => awsKeyArn(scope, keyId), alias: (aliasName) => awsAliasArn(scope, aliasName), account: () => '*' };
 }
 
-/** The OpenAPI gateway's RAM denial. */
-export const openApiDenied = (): Error =>
-  new ApiError(403, 'Forbidden.RAM', "User not authorized to operate on the specified resource, or this API doesn't support RAM.");
+/** The OpenAPI gateway's RAM denial, with the `AccessDeniedDetail` the official clients expose as `accessDeniedDetail`. */
+export const openApiDenied = ({ credentialId, action, explicit }: Denial): Error =>
+  new ApiError(403, 'Forbidden.RAM', "User not authorized to operate on the specified resource, or this API doesn't support RAM.", {
+    AccessDeniedDetail: {
+      AuthAction: action,
+      AuthPrincipalType: 'SubUser',
+      AuthPrincipalDisplayName: credentialId,
+      NoPermissionType: explicit ? 'ExplicitDeny' : 'ImplicitDeny',
+      PolicyType: 'AccountLevelIdentityBasedPolicy',
+    },
+  });
 
 /** The instance API's denial. */
 export const instanceDenied = (): Error => new ApiError(403, 'Forbidden.NoPermission', 'This operation is forbidden by permission system.');
