@@ -107,13 +107,13 @@ export function guardBackend(options: GuardOptions, credentialId: string, action
       return aliases; // a key that does not exist has no aliases
     }
   };
-  /** The names of the key `ref` names: its ARN and its aliases' ARNs (an unresolved alias as itself). */
-  const keyNames = async (ref: string): Promise<string[]> => {
+  /** The key `ref` names and its resource names: its ARN and its aliases' ARNs (an unresolved alias as itself). */
+  const keyNames = async (ref: string): Promise<{ keyId: string; names: string[] }> => {
     const keyId = await resolve(ref);
-    if (keyId.startsWith('alias/')) return [names.alias(keyId)];
+    if (keyId.startsWith('alias/')) return { keyId, names: [names.alias(keyId)] };
     trace.keyId = keyId;
     const aliases = policy!.namesAliases(credentialId) ? await aliasesOf(keyId) : [];
-    return [names.key(keyId), ...aliases.map((a) => names.alias(a))];
+    return { keyId, names: [names.key(keyId), ...aliases.map((a) => names.alias(a))] };
   };
   const check = (needed: string, resources: readonly string[]): void => {
     const decision: PolicyDecision = policy!.decide(credentialId, needed, resources);
@@ -129,14 +129,21 @@ export function guardBackend(options: GuardOptions, credentialId: string, action
         const r = recordOf(request);
         const ref = keyRefOf(property, r);
         if (ref !== undefined) trace.keyId = ref;
+        let checked = request;
         if (policy !== undefined) {
           const needed = policyAction(action, property);
           const aliasName = textOf(r['aliasName']);
           if (aliasName !== undefined) check(needed, [names.alias(aliasName)]);
-          if (ref !== undefined) check(needed, await keyNames(ref));
-          else if (aliasName === undefined) check(needed, [names.account(/alias/i.test(property) ? 'alias' : 'key')]);
+          if (ref !== undefined) {
+            const key = await keyNames(ref);
+            check(needed, key.names);
+            // The call uses the key that was checked, even if an alias moves in between.
+            if (r['keyId'] === ref && key.keyId !== ref) checked = { ...r, keyId: key.keyId };
+          } else if (aliasName === undefined) {
+            check(needed, [names.account(/alias/i.test(property) ? 'alias' : 'key')]);
+          }
         }
-        const result: unknown = await (value as (request?: unknown) => Promise<unknown>).call(target, request);
+        const result: unknown = await (value as (request?: unknown) => Promise<unknown>).call(target, checked);
         recordResult(trace, result);
         return result;
       };
