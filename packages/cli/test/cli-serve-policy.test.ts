@@ -42,6 +42,25 @@ describe('dek serve --policy', () => {
     expect(r.stderr).toContain('"kms:Frobnicate" is not a KMS action');
   });
 
+  it('--audit - writes the audit lines to stdout, failed authentication included', async () => {
+    const child = startDek(['serve', '--port', '0', '--audit', '-'], { home, env });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const closed = once(child, 'close');
+    try {
+      await waitFor(() => /listening on http:\/\/\S+/.test(out), 'the server to listen');
+      const url = /listening on (http:\/\/\S+)/.exec(out)![1]!;
+      const answer = await fetch(`${url}/?Action=DescribeKey&KeyId=alias/default&AccessKeyId=${ID}`);
+      expect(answer.status).toBe(400);
+      child.kill('SIGINT');
+      await closed;
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      expect(JSON.parse(line!)).toMatchObject({ dialect: 'openapi', credential: ID, action: 'DescribeKey', keyId: null, status: 400, code: 'MissingParameter' });
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   it('enforces the policy, reloads it on SIGHUP without dropping requests, and audits every request', async () => {
     const policy = join(dir, 'policy.json');
     const audit = join(dir, 'audit.log');
