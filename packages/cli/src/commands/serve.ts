@@ -120,9 +120,13 @@ async function policyOf(path: string): Promise<PolicySet> {
 
 /** On SIGHUP, reads the policy file again and swaps it in; a bad file keeps the current policy. Returns the unsubscriber. */
 function reloadOnHangup(path: string, setPolicy: (policy: PolicySet) => void): () => void {
+  let latest = 0;
   const reload = (): void => {
+    const reading = ++latest;
     policyOf(path).then(
       (policy) => {
+        // Of overlapping reloads, only the last one started may install its policy.
+        if (reading !== latest) return;
         setPolicy(policy);
         process.stderr.write(`dek: policy reloaded from ${path}\n`);
       },
