@@ -4,6 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PolicyFileError, PolicySet } from '@dek/kms-server';
+import { AWS_ACTIONS } from '../src/aws/actions.js';
+import { INSTANCE_ACTIONS } from '../src/instance/actions.js';
+import { OPENAPI_ACTIONS } from '../src/openapi/actions.js';
+import { KNOWN_ACTIONS, policyAction } from '../src/policy/actions.js';
 
 const KEY = 'acs:kms:local:0:key/key-aaaaaaaaaaaaaaaaaaaaa';
 const AWS_KEY = 'arn:aws:kms:us-east-1:111122223333:key/key-aaaaaaaaaaaaaaaaaaaaa';
@@ -116,5 +120,14 @@ describe('PolicySet.parse', () => {
     expect(duplicate.message).toContain('duplicate member "A"');
     expect(refusal('{"A": 1} x').message).toContain('unexpected text');
     expect(refusal('').message).toContain('unexpected end');
+  });
+});
+
+describe('action names', () => {
+  it('every action served has a policy action a policy file may name', () => {
+    for (const action of [...OPENAPI_ACTIONS.keys(), ...INSTANCE_ACTIONS.keys()]) expect(KNOWN_ACTIONS.ram).toContain(policyAction(action, 'any'));
+    for (const action of AWS_ACTIONS.keys()) {
+      for (const method of ['advanceEncrypt', 'advanceDecrypt', 'describeKey']) expect(KNOWN_ACTIONS.iam).toContain(policyAction(action, method));
+    }
   });
 });
