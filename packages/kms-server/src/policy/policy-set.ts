@@ -14,16 +14,16 @@
  *
  * @module
  */
+import { ArgumentError } from '@dek/core';
 import { actionProblem, globPattern, type PolicyGrammar } from './actions.js';
 import { JsonSyntaxError, parseJsonSource, positionOf, safeJson, type JsonNode } from './json-source.js';
 
-/** A policy file that cannot be used, with the 1-based line and column of the problem. */
-export class PolicyFileError extends Error {
+/** A policy file that cannot be used (`DEK_ARGUMENT`), with the 1-based line and column of the problem, also in `details`. */
+export class PolicyFileError extends ArgumentError {
   readonly line: number;
   readonly column: number;
   constructor(message: string, line: number, column: number) {
-    super(`line ${line}, column ${column}: ${message}`);
-    this.name = 'PolicyFileError';
+    super(`line ${line}, column ${column}: ${message}`, { field: 'policy', line, column });
     this.line = line;
     this.column = column;
   }
