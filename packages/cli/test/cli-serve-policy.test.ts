@@ -73,6 +73,7 @@ describe('dek serve --policy', () => {
     const closed = once(child, 'close');
     try {
       await waitFor(() => /listening on http:\/\/\S+/.test(out), 'the server to listen');
+      expect(out).toMatch(/warning: the policy does not name AKIA[0-9A-F]+: denied everything/); // the AWS pair made for this run
       const endpoint = /listening on http:\/\/(\S+)/.exec(out)![1]!;
       // dek's OpenAPI client wraps with GenerateDataKey and unwraps with Decrypt.
       const kms = new AlibabaOpenApiKms({ endpoint, protocol: 'http', regionId: 'cn-hangzhou', accessKeyId: ID, accessKeySecret: SECRET });

@@ -188,7 +188,11 @@ export async function runServe(context: Context, flags: ServeFlags): Promise<voi
       describeCredential(`AWS KMS (region ${flags.awsRegion}, account ${flags.awsAccountId})`, aws, 'DEK_SERVE_AWS_ACCESS_KEY_ID', 'DEK_SERVE_AWS_SECRET_ACCESS_KEY'),
     ];
     if (Object.keys(clientKeys).length > 0) lines.push(`instance API ClientKeys: ${Object.keys(clientKeys).join(', ')}`);
-    if (policy !== undefined) lines.push(`policy: ${flags.policy} (credentials it does not name are denied everything; SIGHUP reloads it)`);
+    if (policy !== undefined) {
+      lines.push(`policy: ${flags.policy} (credentials it does not name are denied everything; SIGHUP reloads it)`);
+      const unnamed = [openApi.id, aws.id, ...Object.keys(clientKeys)].filter((id) => !policy.credentialIds.includes(id));
+      if (unnamed.length > 0) lines.push(`warning: the policy does not name ${unnamed.join(', ')}: denied everything`);
+    }
     if (audit !== undefined && flags.audit !== '-') lines.push(`audit log: ${flags.audit}`);
     if (tls === undefined && flags.host !== '127.0.0.1' && flags.host !== 'localhost' && flags.host !== '::1') {
       lines.push('warning: plain HTTP on a non-loopback address; use --tls-cert/--tls-key or --dev-tls');
