@@ -104,6 +104,7 @@ describe('PolicySet.parse', () => {
       [ram({ Effect: 'Allow', Action: [], Resource: '*' }), 'Action is an empty list'],
       [ram({ Effect: 'Allow', Action: 'kms:Encrypt', Resource: 7 }), 'Resource must be a string'],
       [{ Version: '2', Statement: [] }, 'Version must be "1"'],
+      [{ Version: 'toString', Statement: [] }, 'Version must be "1"'],
       [{ Version: '1', Statement: [] }, 'Statement must be a non-empty list'],
       [{ Version: '1', Statement: { Effect: 'Allow', Action: '*', Resource: '*' } }, 'Statement must be a non-empty list'],
       ['just text', 'must be an object'],

@@ -44,7 +44,11 @@ interface Policy {
   readonly namesAliases: boolean;
 }
 
-const VERSIONS: Readonly<Record<string, PolicyGrammar>> = { '1': 'ram', '2012-10-17': 'iam', '2008-10-17': 'iam' };
+const VERSIONS: ReadonlyMap<string, PolicyGrammar> = new Map([
+  ['1', 'ram'],
+  ['2012-10-17', 'iam'],
+  ['2008-10-17', 'iam'],
+]);
 const UNSUPPORTED = new Set(['Condition', 'NotAction', 'NotResource', 'Principal', 'NotPrincipal']);
 const ARN_SHAPE: Readonly<Record<PolicyGrammar, string>> = {
   ram: 'acs:kms:<region>:<account>:key/<key-id>',
@@ -133,7 +137,7 @@ function compile(document: JsonNode, credentialId: string, fail: Fail): Policy {
     if (name !== 'Version' && name !== 'Statement' && name !== 'Id') fail(`${where}: unknown member ${safeJson(name)}`, node.at);
   }
   const version = document.entries.get('Version');
-  const grammar = version?.kind === 'string' ? VERSIONS[version.value] : undefined;
+  const grammar = version?.kind === 'string' ? VERSIONS.get(version.value) : undefined;
   if (grammar === undefined) {
     return fail(`${where}: Version must be "1" (Alibaba Cloud RAM) or "2012-10-17" (AWS IAM)`, version?.at ?? document.at);
   }
