@@ -163,6 +163,6 @@ const STEP_ACTIONS: Readonly<Record<string, Readonly<Record<string, string>>>> =
 
 /** The policy action that backend call `method`, made while serving `action`, needs. */
 export function policyAction(action: string, method: string): string {
-  const steps = Object.hasOwn(STEP_ACTIONS, action) ? STEP_ACTIONS[action]! : {};
-  return (Object.hasOwn(steps, method) ? steps[method] : undefined) ?? `kms:${action}`;
+  const steps = Object.hasOwn(STEP_ACTIONS, action) ? STEP_ACTIONS[action] : undefined;
+  return steps !== undefined && Object.hasOwn(steps, method) ? steps[method]! : `kms:${action}`;
 }
