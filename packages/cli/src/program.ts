@@ -231,7 +231,7 @@ export function buildProgram(): Command {
     .option('--aws-account-id <id>', 'the 12-digit account id in AWS ARNs', '000000000000')
     .option('--client-key <id=cert.pem>', 'accept instance-API requests signed by this ClientKey (repeatable)', collect)
     .option('--policy <file>', 'allow each credential only what its RAM / IAM policy in this JSON file grants (SIGHUP reloads it)')
-    .option('--audit <file>', 'append one JSON line per request to this file (- for stdout)')
+    .option('--audit <file>', 'append one JSON line per request to this file (- for stdout); SIGHUP reopens it')
     .addHelpText(
       'after',
       `

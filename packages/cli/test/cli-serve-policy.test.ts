@@ -1,10 +1,10 @@
 /**
  * `dek serve --policy --audit`: a policy file is checked at start (exit 2 naming the line), is
  * enforced, and is reloaded on SIGHUP while requests keep being answered (a bad new file keeps
- * the old policy); the audit log gets one line per request and no secret.
+ * the old policy); the audit log gets one line per request and no secret, and SIGHUP reopens it.
  */
 import { once } from 'node:events';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlibabaOpenApiKms, KmsServiceError } from '@dek/kms-adapter';
@@ -122,7 +122,8 @@ describe('dek serve --policy', () => {
       writeFileSync(policy, policyText([...ENCRYPT_ONLY, 'kms:Decrypt']));
       await hangUp(5, /policy reloaded/g);
       expect(await decrypt(g.ciphertextBlob)).toBe('ok');
-      // A broken file keeps the policy in force.
+      // A broken file keeps the policy in force; the same SIGHUP reopens the (rotated) audit log.
+      renameSync(audit, `${audit}.1`);
       writeFileSync(policy, '{ "broken": ');
       await hangUp(1, /policy not reloaded, keeping the previous one: policy file '[^']*', line 1, column \d+: not valid JSON/g);
       expect(await decrypt(g.ciphertextBlob)).toBe('ok');
@@ -132,7 +133,10 @@ describe('dek serve --policy', () => {
       const [code] = (await closed) as [number | null];
       expect(code).toBe(0);
 
-      const lines = readFileSync(audit, 'utf8').trimEnd().split('\n');
+      const rotated = readFileSync(`${audit}.1`, 'utf8').trimEnd().split('\n');
+      const fresh = readFileSync(audit, 'utf8').trimEnd().split('\n');
+      expect(fresh.length).toBeGreaterThanOrEqual(2); // the requests after the rotation
+      const lines = [...rotated, ...fresh];
       expect(lines).toHaveLength(requests);
       const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(entries.every((e) => e['dialect'] === 'openapi' && e['credential'] === ID && typeof e['requestId'] === 'string')).toBe(true);

@@ -1,8 +1,9 @@
 /**
  * The audit log file: appended, one JSON line per entry, written in batches (by count, by time,
- * and on close), created private, with terminal control characters escaped.
+ * and on close), created private, with terminal control characters escaped, reopened for log
+ * rotation.
  */
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -58,6 +59,21 @@ describe('AuditLog', () => {
     log.write(entry(3));
     await log.close();
     expect((await lines(path)).map((l) => (JSON.parse(l) as AuditEntry).requestId)).toEqual(['R-1', 'R-2']);
+  });
+
+  it('reopen() after a rotation: the old file keeps its lines, new lines go to a new file', async () => {
+    const path = join(dir, 'audit.log');
+    const log = await AuditLog.open(path, { maxBatch: 100, flushMs: 60_000 });
+    log.write(entry(1));
+    await log.flush();
+    await rename(path, `${path}.1`);
+    log.write(entry(2));
+    await log.reopen();
+    log.write(entry(3));
+    await log.close();
+    const ids = async (file: string) => (await lines(file)).map((l) => (JSON.parse(l) as AuditEntry).requestId);
+    expect(await ids(`${path}.1`)).toEqual(['R-1', 'R-2']);
+    expect(await ids(path)).toEqual(['R-3']);
   });
 
   it('escapes characters a terminal could act on', async () => {

@@ -14,7 +14,7 @@
  * `--policy FILE` limits what each credential may do (RAM / IAM policy documents by credential
  * id, see @dek/kms-server's README); the file is checked at start (exit 2 naming its line) and
  * read again on SIGHUP (a bad new file keeps the old policy). `--audit FILE` (or `-` for stdout)
- * appends one JSON line per request.
+ * appends one JSON line per request; SIGHUP reopens it (log rotation).
  *
  * @module
  */
@@ -118,17 +118,24 @@ async function policyOf(path: string): Promise<PolicySet> {
   }
 }
 
-/** On SIGHUP, reads the policy file again and swaps it in; a bad file keeps the current policy. Returns the unsubscriber. */
-function reloadOnHangup(path: string, setPolicy: (policy: PolicySet) => void): () => void {
+/**
+ * On SIGHUP: reopens the audit log (for log rotation) and reads the policy file again, swapping
+ * it in (a bad file keeps the current policy). Without either, SIGHUP keeps its default. Returns
+ * the unsubscriber.
+ */
+function onHangup(policyPath: string | undefined, setPolicy: (policy: PolicySet) => void, audit: AuditLog | undefined): () => void {
+  if (policyPath === undefined && audit === undefined) return () => {};
   let latest = 0;
   const reload = (): void => {
+    void audit?.reopen();
+    if (policyPath === undefined) return;
     const reading = ++latest;
-    policyOf(path).then(
+    policyOf(policyPath).then(
       (policy) => {
         // Of overlapping reloads, only the last one started may install its policy.
         if (reading !== latest) return;
         setPolicy(policy);
-        process.stderr.write(`dek: policy reloaded from ${path}\n`);
+        process.stderr.write(`dek: policy reloaded from ${policyPath}\n`);
       },
       (error: unknown) => process.stderr.write(`dek: policy not reloaded, keeping the previous one: ${error instanceof Error ? error.message : String(error)}\n`),
     );
@@ -181,7 +188,7 @@ export async function runServe(context: Context, flags: ServeFlags): Promise<voi
       ...(policy ? { policy } : {}),
       ...(audit ? { audit: audit.write } : {}),
     });
-    const stopReloading = flags.policy === undefined ? () => {} : reloadOnHangup(flags.policy, server.setPolicy);
+    const stopReloading = onHangup(flags.policy, server.setPolicy, audit);
     const lines = [
       `KMS server for ${context.home} listening on ${server.url}`,
       describeCredential('Alibaba OpenAPI', openApi, 'DEK_SERVE_ACCESS_KEY_ID', 'DEK_SERVE_ACCESS_KEY_SECRET'),

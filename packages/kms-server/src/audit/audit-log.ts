@@ -2,7 +2,7 @@
  * The audit log file: one JSON line per request ({@link AuditEntry}), appended. Lines are
  * buffered and written with one `write` + `fsync` per batch: when `maxBatch` lines are waiting,
  * `flushMs` after the first waiting line, and on {@link AuditLog.close}. `-` writes to stdout
- * (no fsync).
+ * (no fsync). {@link AuditLog.reopen} starts a new file at the same path, for log rotation.
  *
  * @module
  */
@@ -25,6 +25,8 @@ interface Sink {
   close(): Promise<void>;
 }
 
+const openAppend = (path: string): Promise<FileHandle> => open(path, 'a', 0o600);
+
 function fileSink(handle: FileHandle): Sink {
   return {
     write: async (text) => {
@@ -42,7 +44,8 @@ const stdoutSink: Sink = {
 
 /** An open audit log. */
 export class AuditLog {
-  readonly #sink: Sink;
+  readonly #path: string;
+  #sink: Sink;
   readonly #maxBatch: number;
   readonly #flushMs: number;
   readonly #onError: (error: unknown) => void;
@@ -51,7 +54,8 @@ export class AuditLog {
   #written: Promise<void> = Promise.resolve();
   #closed = false;
 
-  private constructor(sink: Sink, options: AuditLogOptions) {
+  private constructor(path: string, sink: Sink, options: AuditLogOptions) {
+    this.#path = path;
     this.#sink = sink;
     this.#maxBatch = options.maxBatch ?? 64;
     this.#flushMs = options.flushMs ?? 200;
@@ -60,8 +64,7 @@ export class AuditLog {
 
   /** Opens `path` for appending (created with mode 0600), or stdout for `-`. */
   static async open(path: string, options: AuditLogOptions = {}): Promise<AuditLog> {
-    if (path === '-') return new AuditLog(stdoutSink, options);
-    return new AuditLog(fileSink(await open(path, 'a', 0o600)), options);
+    return new AuditLog(path, path === '-' ? stdoutSink : fileSink(await openAppend(path)), options);
   }
 
   /** Queues one entry; never throws (after close, entries are dropped). */
@@ -81,6 +84,23 @@ export class AuditLog {
     if (batch !== '') {
       this.#written = this.#written.then(() => this.#sink.write(batch)).catch((error: unknown) => this.#onError(error));
     }
+    return this.#written;
+  }
+
+  /**
+   * Flushes, then opens the path again (a file renamed away by log rotation keeps what it has;
+   * new lines go to a new file). Nothing to do for stdout.
+   */
+  reopen(): Promise<void> {
+    void this.flush();
+    if (this.#path === '-' || this.#closed) return this.#written;
+    this.#written = this.#written
+      .then(async () => {
+        const previous = this.#sink;
+        this.#sink = fileSink(await openAppend(this.#path));
+        await previous.close();
+      })
+      .catch((error: unknown) => this.#onError(error));
     return this.#written;
   }
 
