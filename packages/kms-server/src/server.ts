@@ -30,6 +30,7 @@ import { handleInstance, isInstanceRequest, protobufError, type ProtobufAnswer }
 import { NonceCache } from './openapi/nonce-cache.js';
 import { handleOpenApi, jsonError, type JsonAnswer } from './openapi/handler.js';
 import { AccessControl } from './policy/access.js';
+import type { RequestTrace } from './policy/guard.js';
 import type { PolicySet } from './policy/policy-set.js';
 
 /** The TLS identity of an HTTPS server (PEM). */
@@ -170,7 +171,7 @@ export async function startKmsServer(options: KmsServerOptions): Promise<KmsServ
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = randomUUID().toUpperCase();
     const dialect: Dialect = isAwsRequest(req) ? 'aws' : isInstanceRequest(req) ? 'instance' : 'openapi';
-    const trace = claimedTrace(dialect, req);
+    const trace: RequestTrace = options.audit === undefined ? {} : claimedTrace(dialect, req);
     const kmsFor = access.backendFor(dialect, trace);
     const finish = (answer: JsonAnswer | ProtobufAnswer | AwsAnswer): void => {
       // Before writing: writing wipes the body the code is read from.
