@@ -241,6 +241,8 @@ export function buildProgram(): Command {
     .option('--aws-region <region>', 'the AWS region requests are signed for and ARNs name', 'us-east-1')
     .option('--aws-account-id <id>', 'the 12-digit account id in AWS ARNs', '000000000000')
     .option('--client-key <id=cert.pem>', 'accept instance-API requests signed by this ClientKey (repeatable)', collect)
+    .option('--policy <file>', 'allow each credential only what its RAM / IAM policy in this JSON file grants (SIGHUP reloads it)')
+    .option('--audit <file>', 'append one JSON line per request to this file (- for stdout); SIGHUP reopens it')
     .addHelpText(
       'after',
       `
@@ -252,6 +254,14 @@ Clients: the AWS dialect takes AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY = the A
 = --aws-region and --aws-endpoint http://127.0.0.1:<port>; the OpenAPI dialect takes
 ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET = the OpenAPI pair and
 --alibaba-endpoint http://127.0.0.1:<port>.
+
+Policies: --policy names, per credential id, a RAM policy ("Version": "1", resources
+acs:kms:*:*:key/<id> or .../alias/<name>) for OpenAPI AccessKeys and ClientKeys, or an IAM policy
+("Version": "2012-10-17", arn:aws:kms:...) for AWS keys. E.g. encrypt-only for backups:
+  {"LTAI...": {"Version": "1", "Statement": [{"Effect": "Allow",
+     "Action": ["kms:GenerateDataKey", "kms:AdvanceGenerateDataKey", "kms:Encrypt"],
+     "Resource": ["acs:kms:*:*:alias/backup"]}]}}
+A credential the file does not name is denied everything; an explicit Deny wins.
 ${examples(
   'dek serve',
   'dek serve --dev-tls --port 8443',

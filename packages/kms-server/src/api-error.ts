@@ -13,12 +13,15 @@ export class ApiError extends Error {
   readonly status: number;
   /** The Alibaba error code, e.g. `InvalidParameter`. */
   readonly code: string;
+  /** More members of the OpenAPI JSON error body (e.g. `AccessDeniedDetail`); none by default. */
+  readonly extra: Readonly<Record<string, unknown>>;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, extra: Readonly<Record<string, unknown>> = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.extra = extra;
   }
 }
 

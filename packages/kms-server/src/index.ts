@@ -18,3 +18,8 @@ export type { DevTls, DevTlsOptions } from './dev-tls.js';
 export { issueClientKey } from './client-key.js';
 export type { IssuedClientKey, IssueClientKeyOptions } from './client-key.js';
 export * from './aws/index.js';
+export { PolicySet, PolicyFileError } from './policy/policy-set.js';
+export type { PolicyDecision } from './policy/policy-set.js';
+export { AuditLog } from './audit/audit-log.js';
+export type { AuditLogOptions } from './audit/audit-log.js';
+export type { AuditEntry, Dialect } from './audit/audit-entry.js';

@@ -13,6 +13,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ArgumentError } from '@dek/core';
 import { ApiError, requestTimedOut, toApiError } from './api-error.js';
+import { answerCode, auditEntry, claimedTrace, type AuditEntry, type Dialect } from './audit/audit-entry.js';
 import {
   AWS_JSON_CONTENT_TYPE,
   awsErrorAnswer,
@@ -28,6 +29,9 @@ import { readBody } from './http/body.js';
 import { handleInstance, isInstanceRequest, protobufError, type ProtobufAnswer } from './instance/handler.js';
 import { NonceCache } from './openapi/nonce-cache.js';
 import { handleOpenApi, jsonError, type JsonAnswer } from './openapi/handler.js';
+import { AccessControl } from './policy/access.js';
+import type { RequestTrace } from './policy/guard.js';
+import type { PolicySet } from './policy/policy-set.js';
 
 /** The TLS identity of an HTTPS server (PEM). */
 export interface KmsServerTls {
@@ -66,6 +70,15 @@ export interface KmsServerOptions {
   readonly shutdownGraceMs?: number;
   /** The clock for timestamp checks (default `Date.now`). */
   readonly now?: () => number;
+  /**
+   * Who may do what (see `PolicySet`); without it, every credential may call every action on
+   * every key. A credential the policy does not name is denied everything.
+   */
+  readonly policy?: PolicySet;
+  /** Called once per request, just before its answer is sent (e.g. `AuditLog.write`). */
+  readonly audit?: (entry: AuditEntry) => void;
+  /** Region and account of the backend's `acs:` ARNs, for RAM policies (default LocalKms's: `local`, `0`). */
+  readonly alibaba?: { readonly region?: string; readonly accountId?: string };
 }
 
 /** A running server. */
@@ -80,6 +93,8 @@ export interface KmsServer {
    * resolves. Idempotent.
    */
   close(): Promise<void>;
+  /** Replaces the policy (e.g. on reload); requests in flight finish under the one they started with. */
+  setPolicy(policy: PolicySet): void;
 }
 
 /** The default request body limit: 3 MiB, the instance API's documented limit. */
@@ -91,9 +106,6 @@ function positive(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value < 1) throw new ArgumentError(`${name} must be a positive integer, got ${String(value)}`, { field: name });
   return value;
 }
-
-/** The wire protocol of a request. */
-type Dialect = 'aws' | 'openapi' | 'instance';
 
 function hostForUrl(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
@@ -122,6 +134,13 @@ export async function startKmsServer(options: KmsServerOptions): Promise<KmsServ
   };
 
   const aws = awsSettings(options.aws, timestampWindowMs, now);
+  const access = new AccessControl({
+    kms,
+    policy: options.policy,
+    alibaba: { region: options.alibaba?.region ?? 'local', accountId: options.alibaba?.accountId ?? '0' },
+    aws: aws.scope,
+    trace: options.audit !== undefined,
+  });
 
   let closing = false;
   let server: Server;
@@ -152,25 +171,33 @@ export async function startKmsServer(options: KmsServerOptions): Promise<KmsServ
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = randomUUID().toUpperCase();
     const dialect: Dialect = isAwsRequest(req) ? 'aws' : isInstanceRequest(req) ? 'instance' : 'openapi';
+    const trace: RequestTrace = options.audit === undefined ? {} : claimedTrace(dialect, req);
+    const kmsFor = access.backendFor(dialect, trace);
+    const finish = (answer: JsonAnswer | ProtobufAnswer | AwsAnswer): void => {
+      // Before writing: writing wipes the body the code is read from.
+      const headers = 'headers' in answer ? answer.headers : undefined;
+      options.audit?.(auditEntry(dialect, req, trace, requestId, answer.status, answerCode(dialect, answer.status, answer.body, headers)));
+      write(res, requestId, answer, dialect);
+    };
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(requestTimedOut()), requestTimeoutMs);
     });
     const work = async (): Promise<JsonAnswer | ProtobufAnswer | AwsAnswer> => {
       const body = await readBody(req, maxBodyBytes);
-      if (dialect === 'aws') return handleAws(req, body, kms, aws);
-      return dialect === 'openapi' ? handleOpenApi(req, body, kms, openApi, requestId) : handleInstance(req, body, kms, instance, requestId);
+      if (dialect === 'aws') return handleAws(req, body, kmsFor, aws);
+      return dialect === 'openapi' ? handleOpenApi(req, body, kmsFor, openApi, requestId) : handleInstance(req, body, kmsFor, instance, requestId);
     };
     try {
-      write(res, requestId, await Promise.race([work(), deadline]), dialect);
+      finish(await Promise.race([work(), deadline]));
     } catch (error) {
       if (dialect === 'aws') {
-        write(res, requestId, awsErrorAnswer(toAwsError(error)), dialect);
+        finish(awsErrorAnswer(toAwsError(error)));
         return;
       }
       const apiError = error instanceof ApiError ? error : toApiError(error);
       const answer = dialect === 'openapi' ? jsonError(apiError, requestId, req.headers.host ?? 'localhost') : protobufError(apiError, requestId);
-      write(res, requestId, answer, dialect);
+      finish(answer);
     } finally {
       clearTimeout(timer);
     }
@@ -216,5 +243,11 @@ export async function startKmsServer(options: KmsServerOptions): Promise<KmsServ
     return closed;
   };
 
-  return { url: `${options.tls === undefined ? 'http' : 'https'}://${hostForUrl(host)}:${port}`, host, port, close };
+  return {
+    url: `${options.tls === undefined ? 'http' : 'https'}://${hostForUrl(host)}:${port}`,
+    host,
+    port,
+    close,
+    setPolicy: (policy) => access.setPolicy(policy),
+  };
 }

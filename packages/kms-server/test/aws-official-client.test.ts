@@ -28,7 +28,7 @@ const {
   InvalidMarkerException,
   KMSInvalidStateException,
   ListAliasesCommand,
-  ListKeysCommand,
+  ListGrantsCommand,
   NotFoundException,
   ReEncryptCommand,
   UnsupportedOperationException,
@@ -347,7 +347,7 @@ describe('EnableKeyRotation, DisableKeyRotation, GetKeyRotationStatus', () => {
 
 describe('protocol and authentication errors through the official client', () => {
   it('an action not served is UnknownOperationException', async () => {
-    await awsFailure(kms.send(new ListKeysCommand({})), 'UnknownOperationException');
+    await awsFailure(kms.send(new ListGrantsCommand({ KeyId: keyId })), 'UnknownOperationException');
   });
 
   it('a wrong secret is InvalidSignatureException, an unknown access key UnrecognizedClientException, a wrong region InvalidSignatureException', async () => {

@@ -11,12 +11,17 @@
  * `--tls-cert` / `--tls-key`, or `--dev-tls` (a throwaway CA whose certificate is written to
  * `<home>/serve-ca.pem`).
  *
+ * `--policy FILE` limits what each credential may do (RAM / IAM policy documents by credential
+ * id, see @dek/kms-server's README); the file is checked at start (exit 2 naming its line) and
+ * read again on SIGHUP (a bad new file keeps the old policy). `--audit FILE` (or `-` for stdout)
+ * appends one JSON line per request; SIGHUP reopens it (log rotation).
+ *
  * @module
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createDevTls, startKmsServer, type KmsServerTls } from '@dek/kms-server';
+import { AuditLog, createDevTls, PolicyFileError, PolicySet, startKmsServer, type KmsServerTls } from '@dek/kms-server';
 import type { Context } from '../context.js';
 import { note } from '../context.js';
 import { CliError, EXIT, usageError } from '../errors.js';
@@ -38,6 +43,10 @@ export interface ServeFlags {
   readonly awsAccessKeyId?: string;
   readonly awsRegion: string;
   readonly awsAccountId: string;
+  /** Policy file: credential id -> RAM / IAM policy document. */
+  readonly policy?: string;
+  /** Audit log file, or `-` for stdout. */
+  readonly audit?: string;
 }
 
 /** One credential pair the server accepts, and whether each half was made for this run. */
@@ -99,6 +108,43 @@ async function clientKeysOf(pairs: readonly string[] | undefined): Promise<Recor
   return keys;
 }
 
+/** The policy file at `path`, checked whole; a usage error naming the line of its first problem. */
+async function policyOf(path: string): Promise<PolicySet> {
+  const text = await readText(path, 'policy file');
+  try {
+    return PolicySet.parse(text);
+  } catch (error) {
+    if (error instanceof PolicyFileError) throw usageError(`policy file '${path}', ${error.message}`, 'see "Policies" in dek serve --help');
+    throw error;
+  }
+}
+
+/**
+ * On SIGHUP: reopens the audit log (for log rotation) and reads the policy file again, swapping
+ * it in (a bad file keeps the current policy). Without either, SIGHUP keeps its default. Returns
+ * the unsubscriber.
+ */
+function onHangup(policyPath: string | undefined, setPolicy: (policy: PolicySet) => void, audit: AuditLog | undefined): () => void {
+  if (policyPath === undefined && audit === undefined) return () => {};
+  let latest = 0;
+  const reload = (): void => {
+    void audit?.reopen();
+    if (policyPath === undefined) return;
+    const reading = ++latest;
+    policyOf(policyPath).then(
+      (policy) => {
+        // Of overlapping reloads, only the last one started may install its policy.
+        if (reading !== latest) return;
+        setPolicy(policy);
+        process.stderr.write(`dek: policy reloaded from ${policyPath}\n`);
+      },
+      (error: unknown) => process.stderr.write(`dek: policy not reloaded, keeping the previous one: ${error instanceof Error ? error.message : String(error)}\n`),
+    );
+  };
+  process.on('SIGHUP', reload);
+  return () => process.off('SIGHUP', reload);
+}
+
 /** The server's own checks of the AWS region and account id, repeated to name the flags. */
 const AWS_REGION = /^[a-z0-9-]{1,64}$/;
 const AWS_ACCOUNT_ID = /^\d{12}$/;
@@ -107,6 +153,14 @@ function portOf(text: string): number {
   const port = Number(text);
   if (!/^\d+$/.test(text) || port > 65535) throw usageError(`--port '${text}' is not a port number`, 'use 0..65535 (0 picks a free port)');
   return port;
+}
+
+async function openAudit(path: string): Promise<AuditLog> {
+  try {
+    return await AuditLog.open(path, { onError: (error) => process.stderr.write(`dek: audit log write failed: ${error instanceof Error ? error.message : String(error)}\n`) });
+  } catch (error) {
+    throw ioError(error, `cannot open audit log '${path}'`);
+  }
 }
 
 /** Runs `dek serve` until SIGINT / SIGTERM; exit 0 after a clean shutdown. */
@@ -119,9 +173,11 @@ export async function runServe(context: Context, flags: ServeFlags): Promise<voi
   const aws = credentialOf(flags.awsAccessKeyId, '--aws-access-key-id', 'DEK_SERVE_AWS_ACCESS_KEY_ID', 'DEK_SERVE_AWS_SECRET_ACCESS_KEY', () => `AKIA${randomBytes(8).toString('hex').toUpperCase()}`);
   const tls = await tlsOf(context, flags);
   const clientKeys = await clientKeysOf(flags.clientKey);
+  const policy = flags.policy === undefined ? undefined : await policyOf(flags.policy);
 
   await withKms(context, { init: 'never' }, async ({ local }) => {
     if (local === undefined) throw new CliError('DEK_UNAVAILABLE', 'only the local keystore can back the server', { exitCode: EXIT.USAGE });
+    const audit = flags.audit === undefined ? undefined : await openAudit(flags.audit);
     const server = await startKmsServer({
       kms: local,
       host: flags.host,
@@ -130,13 +186,22 @@ export async function runServe(context: Context, flags: ServeFlags): Promise<voi
       aws: { credentials: { [aws.id]: aws.secret }, region: flags.awsRegion, accountId: flags.awsAccountId },
       clientKeys,
       ...(tls ? { tls } : {}),
+      ...(policy ? { policy } : {}),
+      ...(audit ? { audit: audit.write } : {}),
     });
+    const stopReloading = onHangup(flags.policy, server.setPolicy, audit);
     const lines = [
       `KMS server for ${context.home} listening on ${server.url}`,
       describeCredential('Alibaba OpenAPI', openApi, 'DEK_SERVE_ACCESS_KEY_ID', 'DEK_SERVE_ACCESS_KEY_SECRET'),
       describeCredential(`AWS KMS (region ${flags.awsRegion}, account ${flags.awsAccountId})`, aws, 'DEK_SERVE_AWS_ACCESS_KEY_ID', 'DEK_SERVE_AWS_SECRET_ACCESS_KEY'),
     ];
     if (Object.keys(clientKeys).length > 0) lines.push(`instance API ClientKeys: ${Object.keys(clientKeys).join(', ')}`);
+    if (policy !== undefined) {
+      lines.push(`policy: ${flags.policy} (credentials it does not name are denied everything; SIGHUP reloads it)`);
+      const unnamed = [openApi.id, aws.id, ...Object.keys(clientKeys)].filter((id) => !policy.credentialIds.includes(id));
+      if (unnamed.length > 0) lines.push(`warning: the policy does not name ${unnamed.join(', ')}: denied everything`);
+    }
+    if (audit !== undefined && flags.audit !== '-') lines.push(`audit log: ${flags.audit}`);
     if (tls === undefined && flags.host !== '127.0.0.1' && flags.host !== 'localhost' && flags.host !== '::1') {
       lines.push('warning: plain HTTP on a non-loopback address; use --tls-cert/--tls-key or --dev-tls');
     }
@@ -151,6 +216,8 @@ export async function runServe(context: Context, flags: ServeFlags): Promise<voi
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
     });
+    stopReloading();
     await server.close();
+    await audit?.close();
   });
 }

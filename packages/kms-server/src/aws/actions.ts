@@ -13,9 +13,10 @@
  *
  * @module
  */
-import { decodeAdvanceBlob, zeroize } from '@dek/core';
+import { zeroize } from '@dek/core';
 import { KmsServiceError, type KeyMetadata, type KeySpec } from '@dek/kms-adapter';
 import type { KmsBackend } from '../backend.js';
+import { blobKeyId } from '../blob-key.js';
 import { AwsError, invalidCiphertext, unsupported } from './errors.js';
 import { encryptionContextAad } from './encryption-context.js';
 import { awsAliasArn, awsKeyArn, backendKeyRef, type AwsScope } from './ids.js';
@@ -157,18 +158,6 @@ function aadOf(input: AwsInput, name: string): { aad?: Uint8Array } {
   return aad === undefined ? {} : { aad };
 }
 
-/** The backend key id inside an advance blob; `InvalidCiphertextException` when it is not one. */
-function blobKeyId(blob: Uint8Array): string {
-  let versionId: string;
-  try {
-    versionId = decodeAdvanceBlob(blob).keyVersionId;
-  } catch {
-    throw invalidCiphertext();
-  }
-  const dash = versionId.lastIndexOf('-');
-  return dash > 0 ? versionId.slice(0, dash) : versionId;
-}
-
 /**
  * Unwraps a blob with its context. A named key (`keyMember`) must be the blob's key
  * (`IncorrectKeyException`); a blob that does not parse or decrypt is `InvalidCiphertextException`.
@@ -178,6 +167,7 @@ async function unwrap(input: AwsInput, context: AwsContext, blobMember: string, 
   const aad = aadOf(input, contextMember);
   const named = input.has(keyMember) ? keyRef(input, context, keyMember, true) : undefined;
   const owner = blobKeyId(ciphertextBlob);
+  if (owner === undefined) throw invalidCiphertext();
   if (named !== undefined && (await context.kms.describeKey({ keyId: named })).keyMetadata.keyId !== owner) {
     throw new AwsError('IncorrectKeyException', 'The key ID in the request does not identify a KMS key that can perform this operation.');
   }
@@ -217,6 +207,16 @@ async function allAliases(kms: KmsBackend, keyId: string | undefined) {
     const page = keyId === undefined ? await kms.listAliases({ pageNumber, pageSize: 100 }) : await kms.listAliasesByKeyId({ keyId, pageNumber, pageSize: 100 });
     aliases.push(...page.aliases);
     if (page.aliases.length === 0 || aliases.length >= page.totalCount) return aliases;
+  }
+}
+
+/** Every key id, sorted (the marker of a page is the last id it holds), read page by page from the backend. */
+async function allKeys(kms: KmsBackend): Promise<string[]> {
+  const keyIds: string[] = [];
+  for (let pageNumber = 1; ; pageNumber++) {
+    const page = await kms.listKeys({ pageNumber, pageSize: 100 });
+    keyIds.push(...page.keys.map((k) => k.keyId));
+    if (page.keys.length === 0 || keyIds.length >= page.totalCount) return keyIds.sort();
   }
 }
 
@@ -302,6 +302,21 @@ export const AWS_ACTIONS: ReadonlyMap<string, AwsAction> = new Map<string, AwsAc
         Aliases: page.map((a) => ({ AliasName: a.aliasName, AliasArn: awsAliasArn(context.scope, a.aliasName), TargetKeyId: a.keyId })),
         Truncated: truncated,
         ...(truncated ? { NextMarker: page[page.length - 1]!.aliasName } : {}),
+      };
+    },
+  ],
+  [
+    'ListKeys',
+    async (input, context) => {
+      const limit = input.integer('Limit', 1, 1000) ?? 100;
+      const marker = input.string('Marker', 1, 1024);
+      const after = (await allKeys(context.kms)).filter((keyId) => marker === undefined || keyId > marker);
+      const page = after.slice(0, limit);
+      const truncated = after.length > limit;
+      return {
+        Keys: page.map((keyId) => ({ KeyId: keyId, KeyArn: awsKeyArn(context.scope, keyId) })),
+        Truncated: truncated,
+        ...(truncated ? { NextMarker: page[page.length - 1]! } : {}),
       };
     },
   ],

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ArgumentError } from '@dek/core';
-import type { KmsBackend } from '../backend.js';
+import type { BackendFor } from '../policy/access.js';
 import { AWS_ACTIONS } from './actions.js';
 import { authenticateAws, type AwsAuthenticationSettings } from './authenticate.js';
 import { serialization, toAwsError, unknownOperation, type AwsError } from './errors.js';
@@ -90,7 +90,7 @@ function queryOf(rawQuery: string): Array<readonly [string, string]> {
 }
 
 /** Answers an AWS request whose body has been read. Never throws. */
-export async function handleAws(req: IncomingMessage, body: Buffer, kms: KmsBackend, settings: AwsSettings): Promise<AwsAnswer> {
+export async function handleAws(req: IncomingMessage, body: Buffer, kms: BackendFor, settings: AwsSettings): Promise<AwsAnswer> {
   try {
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
@@ -99,7 +99,7 @@ export async function handleAws(req: IncomingMessage, body: Buffer, kms: KmsBack
       const value = req.headers[name];
       return Array.isArray(value) ? value.join(',') : (value ?? '');
     };
-    authenticateAws(
+    const { accessKeyId } = authenticateAws(
       {
         method: req.method ?? '',
         rawPath,
@@ -114,9 +114,10 @@ export async function handleAws(req: IncomingMessage, body: Buffer, kms: KmsBack
     const contentType = header('content-type').split(';')[0]!.trim().toLowerCase();
     if (contentType !== AWS_JSON_CONTENT_TYPE) throw serialization(`The Content-Type must be ${AWS_JSON_CONTENT_TYPE}.`);
     const target = header('x-amz-target');
-    const action = target.startsWith(AWS_KMS_TARGET_PREFIX) ? AWS_ACTIONS.get(target.slice(AWS_KMS_TARGET_PREFIX.length)) : undefined;
+    const name = target.slice(AWS_KMS_TARGET_PREFIX.length);
+    const action = target.startsWith(AWS_KMS_TARGET_PREFIX) ? AWS_ACTIONS.get(name) : undefined;
     if (action === undefined) throw unknownOperation(`The operation ${target} is not served.`);
-    const output = await action(AwsInput.parse(body), { kms, scope: settings.scope });
+    const output = await action(AwsInput.parse(body), { kms: kms(accessKeyId, name), scope: settings.scope });
     return { status: 200, headers: {}, body: output === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(output)) };
   } catch (error) {
     return awsErrorAnswer(toAwsError(error));

@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { ApiError, toApiError } from '../api-error.js';
-import type { KmsBackend } from '../backend.js';
+import type { BackendFor } from '../policy/access.js';
 import { INSTANCE_ACTIONS, KEY_VERSION_HEADER } from './actions.js';
 import { authenticateInstance, type InstanceAuthenticationSettings } from './authenticate.js';
 import { decodeMessage, encodeMessage } from './messages.js';
@@ -45,7 +45,7 @@ export function isInstanceRequest(req: IncomingMessage): boolean {
 export async function handleInstance(
   req: IncomingMessage,
   body: Buffer,
-  kms: KmsBackend,
+  kms: BackendFor,
   settings: InstanceAuthenticationSettings,
   requestId: string,
 ): Promise<ProtobufAnswer> {
@@ -68,7 +68,7 @@ export async function handleInstance(
     } finally {
       body.fill(0);
     }
-    const answer = await INSTANCE_ACTIONS.get(apiName)!(request, kms, header);
+    const answer = await INSTANCE_ACTIONS.get(apiName)!(request, kms(header('x-kms-acccesskeyid'), apiName), header);
     const encoded = encodeMessage(`${apiName}Response`, { ...answer.fields, RequestId: requestId });
     const plaintext = answer.fields['Plaintext'];
     if (plaintext instanceof Uint8Array) plaintext.fill(0);

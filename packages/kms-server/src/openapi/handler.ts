@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ApiError, toApiError } from '../api-error.js';
-import type { KmsBackend } from '../backend.js';
+import type { BackendFor } from '../policy/access.js';
 import { OPENAPI_ACTIONS, type JsonBody } from './actions.js';
 import { authenticate, type AuthenticationSettings } from './authenticate.js';
 import { Params } from './params.js';
@@ -39,6 +39,7 @@ export function jsonError(error: ApiError, requestId: string, hostId: string): J
       Message: error.message,
       Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}&product=Kms`,
       HttpStatus: error.status,
+      ...error.extra,
     },
   };
 }
@@ -60,7 +61,7 @@ function requestUrl(target: string): URL {
 export async function handleOpenApi(
   req: IncomingMessage,
   body: Buffer,
-  kms: KmsBackend,
+  kms: BackendFor,
   settings: AuthenticationSettings,
   requestId: string,
 ): Promise<JsonAnswer> {
@@ -78,7 +79,7 @@ export async function handleOpenApi(
       const value = req.headers[name];
       return Array.isArray(value) ? value.join(',') : (value ?? '');
     };
-    const { action } = authenticate(
+    const { action, accessKeyId } = authenticate(
       {
         method,
         pathname: url.pathname,
@@ -94,7 +95,7 @@ export async function handleOpenApi(
     if (run === undefined) {
       throw new ApiError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
     }
-    const answer = await run(new Params([...query, ...form]), kms);
+    const answer = await run(new Params([...query, ...form]), kms(accessKeyId, action));
     return { status: 200, body: { RequestId: requestId, ...answer } };
   } catch (error) {
     return jsonError(toApiError(error), requestId, hostId);
