@@ -64,6 +64,23 @@ describe('guardBackend', () => {
     g.plaintext.fill(0);
   });
 
+  it('checks an advance blob sent with an Iv (the official SDKs\' form) against the blob\'s key, not the named one', async () => {
+    const underB = await kms.advanceEncrypt({ keyId: b, plaintext: new Uint8Array([4]) });
+    const iv = underB.ciphertextBlob.subarray(39, 51);
+    const decrypt = guarded([{ Effect: 'Allow', Action: 'kms:AdvanceDecrypt', Resource: `acs:kms:*:*:key/${a}` }], 'AdvanceDecrypt');
+    expect((await denial(decrypt.advanceDecrypt({ ciphertextBlob: underB.ciphertextBlob, keyId: a, iv }))).resource).toBe(`acs:kms:local:0:key/${b}`);
+    expect((await denial(decrypt.advanceDecrypt({ ciphertextBlob: underB.ciphertextBlob, iv }))).resource).toBe(`acs:kms:local:0:key/${b}`);
+  });
+
+  it('checks a decrypt that names only the key version (x-kms-migrationkeyversionid) against that version\'s key', async () => {
+    const e = await kms.encrypt({ keyId: a, plaintext: new Uint8Array([5]) });
+    const request = { ciphertextBlob: e.ciphertextBlob, keyVersionId: e.keyVersionId, iv: e.iv, algorithm: e.algorithm };
+    const onA = guarded([{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: `acs:kms:*:*:key/${a}` }], 'Decrypt');
+    expect((await onA.decrypt(request)).plaintext).toEqual(new Uint8Array([5]));
+    const onB = guarded([{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: `acs:kms:*:*:key/${b}` }], 'Decrypt');
+    expect((await denial(onB.decrypt(request))).resource).toBe(`acs:kms:local:0:key/${a}`);
+  });
+
   it('matches a key by its aliases, and calls the backend with the key that was checked', async () => {
     const trace: RequestTrace = {};
     const onAlias = [{ Effect: 'Allow', Action: 'kms:Encrypt', Resource: 'acs:kms:*:*:alias/a' }];

@@ -59,16 +59,17 @@ const ALIAS_PAGE = 100;
 const textOf = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 const recordOf = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {});
 
-/** The key a call names: its `keyId`, else (a decrypt by blob) the key inside the blob, else its version's key. */
+/**
+ * The key a call is checked against, the one the backend will use: for an advance decrypt the key
+ * inside an advance blob (its `$ 00 02` header decides the mode, whatever `keyId` or `iv` say), else
+ * the named `keyId`, else (a non-advance decrypt naming only a version, as the instance API's
+ * x-kms-migrationkeyversionid does) the version's key.
+ */
 function keyRefOf(method: string, request: Record<string, unknown>): string | undefined {
   const named = textOf(request['keyId']);
-  // An advance decrypt with an IV (the transfer form) uses the named key; otherwise the blob's.
-  if (method === 'advanceDecrypt' && !(request['iv'] instanceof Uint8Array && request['iv'].length > 0)) {
-    return blobKeyId(request['ciphertextBlob']) ?? named;
-  }
-  // A decrypt may name only the key version (the instance API's x-kms-migrationkeyversionid).
+  const inBlob = method === 'advanceDecrypt' ? blobKeyId(request['ciphertextBlob']) : undefined;
   const version = textOf(request['keyVersionId']);
-  return named ?? blobKeyId(request['ciphertextBlob']) ?? (version === undefined ? undefined : versionKeyId(version));
+  return inBlob ?? named ?? blobKeyId(request['ciphertextBlob']) ?? (version === undefined ? undefined : versionKeyId(version));
 }
 
 /** Records the key and version a call answered with. */
