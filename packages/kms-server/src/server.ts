@@ -22,6 +22,7 @@ import {
   type AwsAnswer,
   type AwsDialectOptions,
 } from './aws/handler.js';
+import { SIGV4_WINDOW_MS } from './aws/authenticate.js';
 import { toAwsError } from './aws/errors.js';
 import type { KmsBackend } from './backend.js';
 import { readBody } from './http/body.js';
@@ -56,7 +57,10 @@ export interface KmsServerOptions {
   readonly clientKeys?: Readonly<Record<string, string | KeyObject>>;
   /** AWS KMS dialect (JSON 1.1, SigV4): credentials, region and account. Without it, every AWS call fails. */
   readonly aws?: AwsDialectOptions;
-  /** Accepted clock skew of signed requests, in milliseconds (default 15 minutes). */
+  /**
+   * Accepted clock skew of signed requests, in milliseconds. Default: 15 minutes for the Alibaba
+   * dialects, 5 minutes for AWS (each service's own window); when given, it applies to all.
+   */
   readonly timestampWindowMs?: number;
   /** Deadline of one request, reading included, in milliseconds (default 30000); then 503. */
   readonly requestTimeoutMs?: number;
@@ -121,7 +125,7 @@ export async function startKmsServer(options: KmsServerOptions): Promise<KmsServ
     now,
   };
 
-  const aws = awsSettings(options.aws, timestampWindowMs, now);
+  const aws = awsSettings(options.aws, options.timestampWindowMs === undefined ? SIGV4_WINDOW_MS : timestampWindowMs, now);
 
   let closing = false;
   let server: Server;
