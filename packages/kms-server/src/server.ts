@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
+import { randomUUID, type KeyObject } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -26,6 +26,7 @@ import { SIGV4_WINDOW_MS } from './aws/authenticate.js';
 import { toAwsError } from './aws/errors.js';
 import type { KmsBackend } from './backend.js';
 import { readBody } from './http/body.js';
+import { registerClientKeys } from './instance/client-keys.js';
 import { handleInstance, isInstanceRequest, protobufError, type ProtobufAnswer } from './instance/handler.js';
 import { NonceCache } from './openapi/nonce-cache.js';
 import { handleOpenApi, jsonError, type JsonAnswer } from './openapi/handler.js';
@@ -52,7 +53,8 @@ export interface KmsServerOptions {
   readonly accessKeys?: Readonly<Record<string, string>>;
   /**
    * Instance API credentials: ClientKey id -> its public key (a PEM public key or certificate,
-   * or a `KeyObject`). Without any, every instance API call fails.
+   * or a `KeyObject`). Without any, every instance API call fails. A certificate must be valid
+   * (ArgumentError otherwise), and requests are refused (401 `Unauthorized`) once it expires.
    */
   readonly clientKeys?: Readonly<Record<string, string | KeyObject>>;
   /** AWS KMS dialect (JSON 1.1, SigV4): credentials, region and account. Without it, every AWS call fails. */
@@ -120,7 +122,7 @@ export async function startKmsServer(options: KmsServerOptions): Promise<KmsServ
     nonces: new NonceCache(2 * timestampWindowMs),
   };
   const instance = {
-    clientKeys: new Map(Object.entries(options.clientKeys ?? {}).map(([id, key]) => [id, typeof key !== 'string' && key.type === 'public' ? key : createPublicKey(key)] as const)),
+    clientKeys: registerClientKeys(options.clientKeys ?? {}, now()),
     timestampWindowMs,
     now,
   };
