@@ -1,0 +1,181 @@
+/**
+ * Gateways echo request content in their errors: Alibaba's `SignatureDoesNotMatch` quotes its
+ * string to sign (every parameter, `Plaintext` included), AWS its canonical request, and HTTP
+ * libraries put the request URL in network errors. Against loopback servers that echo the worst
+ * they could, no error of the three clients carries the data key, plaintext or blob they sent,
+ * in any encoding, while the error code survives.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AlibabaInstanceKms, AlibabaOpenApiKms, AwsKms, KmsServiceError, decodeInstanceMessage, encodeInstanceMessage } from '@dek/kms-adapter';
+import { assertNoSecret } from '../../../test-support/no-secret.js';
+import { makeClientKey, scriptedServer, type Script, type SeenRequest } from './alibaba-support.js';
+
+const servers: Array<{ close(): Promise<void> }> = [];
+const closers: Array<() => void> = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) close();
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function serve(script: Script): Promise<string> {
+  const server = await scriptedServer(script);
+  servers.push(server);
+  return server.url;
+}
+
+async function failure(call: Promise<unknown>): Promise<KmsServiceError> {
+  const error: unknown = await call.then(
+    () => new Error('expected the call to fail'),
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(KmsServiceError);
+  return error as KmsServiceError;
+}
+
+/** Alibaba's percent-encoding, as its gateway builds the v1 string to sign. */
+const percentEncode = (s: string): string => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** What the real gateway answers to a bad v1 signature: its string to sign, every parameter in it. */
+function signatureDoesNotMatch(r: SeenRequest, res: ServerResponse): void {
+  const query = new URL(r.url, 'http://x').searchParams;
+  const canonical = [...query.entries()]
+    .filter(([name]) => name !== 'Signature')
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, value]) => `${percentEncode(name)}=${percentEncode(value)}`)
+    .join('&');
+  res.writeHead(400, { 'content-type': 'application/json;charset=utf-8' });
+  res.end(
+    JSON.stringify({
+      RequestId: 'R-1',
+      HostId: 'kms.cn-hangzhou.aliyuncs.com',
+      Code: 'SignatureDoesNotMatch',
+      Message: `Specified signature is not matched with our calculation. server string to sign is:POST&%2F&${percentEncode(canonical)}`,
+      Recommend: 'https://error-center.aliyun.com/status/search?Keyword=SignatureDoesNotMatch&source=PopGw',
+    }),
+  );
+}
+
+/** A gateway that names the parameter's value in its message, without any string to sign. */
+function echoedValue(r: SeenRequest, res: ServerResponse): void {
+  const query = new URL(r.url, 'http://x').searchParams;
+  const value = query.get('Plaintext') ?? query.get('CiphertextBlob') ?? '';
+  res.writeHead(400, { 'content-type': 'application/json;charset=utf-8' });
+  res.end(JSON.stringify({ RequestId: 'R-2', Code: 'InvalidParameter', Message: `The parameter value ${value} is not valid.` }));
+}
+
+/** An OpenAPI CiphertextBlob: base64(KeyVersionId | IV | ciphertext | tag), the bytes random. */
+function openApiBlob(): { text: string; bytes: Buffer } {
+  const bytes = Buffer.concat([Buffer.from('key-abcdefghijklmnopqrstu-0123456789'), randomBytes(12 + 60)]);
+  return { text: bytes.toString('base64'), bytes };
+}
+
+describe('AlibabaOpenApiKms', () => {
+  function client(url: string): AlibabaOpenApiKms {
+    return new AlibabaOpenApiKms({
+      endpoint: url.replace('http://', ''),
+      protocol: 'http',
+      regionId: 'cn-hangzhou',
+      accessKeyId: 'AK',
+      accessKeySecret: 'wrong-secret',
+      retry: { maxAttempts: 1 },
+    });
+  }
+
+  for (const [label, script, code] of [
+    ['SignatureDoesNotMatch with the string to sign', signatureDoesNotMatch, 'SignatureDoesNotMatch'],
+    ['a message quoting the value', echoedValue, 'InvalidParameter'],
+  ] as const) {
+    it(`${label}: advanceEncrypt and advanceDecrypt errors keep the code, not the data key or blob`, async () => {
+      const kms = client(await serve(script));
+      const dataKey = randomBytes(32);
+      const encrypt = await failure(kms.advanceEncrypt({ keyId: 'alias/a', plaintext: dataKey }));
+      expect(encrypt).toMatchObject({ httpStatus: 400, code });
+      assertNoSecret(encrypt, [dataKey]);
+      const blob = openApiBlob();
+      const decrypt = await failure(kms.advanceDecrypt({ ciphertextBlob: new TextEncoder().encode(blob.text) }));
+      expect(decrypt).toMatchObject({ httpStatus: 400, code });
+      assertNoSecret(decrypt, [blob.bytes]);
+    });
+  }
+
+  it('a connection cut mid-request: the network error drops the request URL and its query', async () => {
+    const kms = client(await serve((_, res) => res.socket?.destroy()));
+    const dataKey = randomBytes(32);
+    const error = await failure(kms.advanceEncrypt({ keyId: 'alias/a', plaintext: dataKey }));
+    expect(error.code).toBe('NetworkFailure');
+    assertNoSecret(error, [dataKey]);
+  });
+});
+
+describe('AlibabaInstanceKms', () => {
+  const clientKey = makeClientKey();
+
+  it('a protobuf Error quoting the request body: the code stays, the plaintext and blob do not', async () => {
+    const url = await serve((r, res) => {
+      const message = `bad signature. string to sign is: ${r.body.toString('base64')}; body ${r.body.toString('hex')}`;
+      res.writeHead(400, { 'content-type': 'application/x-protobuf' });
+      res.end(encodeInstanceMessage('Error', { StatusCode: 400, ErrorCode: 'InvalidParam', ErrorMessage: message, RequestId: 'R-3' }));
+    });
+    const kms = new AlibabaInstanceKms({ endpoint: url, clientKey: clientKey.content, password: clientKey.password, retry: { maxAttempts: 1 } });
+    closers.push(() => kms.close());
+    const dataKey = randomBytes(32);
+    const encrypt = await failure(kms.advanceEncrypt({ keyId: 'k', plaintext: dataKey }));
+    expect(encrypt).toMatchObject({ httpStatus: 400, code: 'InvalidParam', requestId: 'R-3' });
+    assertNoSecret(encrypt, [dataKey]);
+    const blob = randomBytes(3 + 36 + 12 + 48);
+    const decrypt = await failure(kms.advanceDecrypt({ ciphertextBlob: blob }));
+    assertNoSecret(decrypt, [blob]);
+  });
+
+  it('a message without any string to sign, quoting the plaintext in hex and base64', async () => {
+    const url = await serve((r, res) => {
+      const plaintext = decodeInstanceMessage('AdvanceEncryptRequest', r.body).Plaintext;
+      const message = `Plaintext ${Buffer.from(plaintext).toString('hex')} / ${Buffer.from(plaintext).toString('base64')} refused`;
+      res.writeHead(400, { 'content-type': 'application/x-protobuf' });
+      res.end(encodeInstanceMessage('Error', { StatusCode: 400, ErrorCode: 'InvalidParameter', ErrorMessage: message, RequestId: 'R-4' }));
+    });
+    const kms = new AlibabaInstanceKms({ endpoint: url, clientKey: clientKey.content, password: clientKey.password, retry: { maxAttempts: 1 } });
+    closers.push(() => kms.close());
+    const dataKey = randomBytes(32);
+    const error = await failure(kms.advanceEncrypt({ keyId: 'k', plaintext: dataKey }));
+    expect(error).toMatchObject({ code: 'InvalidParameter', message: 'Plaintext <redacted> / <redacted> refused' });
+    assertNoSecret(error, [dataKey]);
+  });
+});
+
+describe('AwsKms', () => {
+  it('InvalidSignatureException quoting the canonical request and the body: the code stays, the bytes do not', async () => {
+    const url = await serve((r, res) => {
+      const message =
+        'The request signature we calculated does not match the signature you provided.\n\nThe Canonical String for this request should have been\n' +
+        `'POST\n/\n\n${r.body.toString('utf8')}'`;
+      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'R-5', 'x-amzn-errortype': 'InvalidSignatureException' });
+      res.end(JSON.stringify({ __type: 'InvalidSignatureException', message }));
+    });
+    const kms = new AwsKms({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'AK', secretAccessKey: 'wrong' }, maxAttempts: 1 });
+    closers.push(() => kms.close());
+    const dataKey = randomBytes(32);
+    const encrypt = await failure(kms.advanceEncrypt({ keyId: 'alias/a', plaintext: dataKey }));
+    expect(encrypt).toMatchObject({ httpStatus: 400, code: 'InvalidSignatureException', requestId: 'R-5' });
+    assertNoSecret(encrypt, [dataKey]);
+    const blob = randomBytes(120);
+    const decrypt = await failure(kms.advanceDecrypt({ ciphertextBlob: blob }));
+    assertNoSecret(decrypt, [blob]);
+  });
+
+  it('a ValidationException naming the value: redacted', async () => {
+    const url = await serve((r, res) => {
+      const plaintext = String((JSON.parse(r.body.toString('utf8')) as Record<string, unknown>)['Plaintext']);
+      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'ValidationException' });
+      res.end(JSON.stringify({ __type: 'ValidationException', message: `Value '${plaintext}' at 'plaintext' failed to satisfy constraint` }));
+    });
+    const kms = new AwsKms({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'AK', secretAccessKey: 'wrong' }, maxAttempts: 1 });
+    closers.push(() => kms.close());
+    const dataKey = randomBytes(32);
+    const error = await failure(kms.advanceEncrypt({ keyId: 'alias/a', plaintext: dataKey }));
+    expect(error.code).toBe('ValidationException');
+    assertNoSecret(error, [dataKey]);
+  });
+});
