@@ -2,40 +2,24 @@
  * ClientKey certificates expire: the server refuses to register one outside its validity, and
  * refuses requests (401 `Unauthorized`) once its clock leaves the validity during a run.
  */
-import { generateKeyPairSync } from 'node:crypto';
-import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlibabaInstanceKms, LocalKms } from '@dek/kms-adapter';
 import { startKmsServer, type KmsServer } from '@dek/kms-server';
+import { certificateValid } from './support/certificates.js';
 import { CLIENT_KEY_PASSWORD, testPki } from './support/harness.js';
 
 const DAY = 86_400_000;
 
-/** A self-signed certificate (PEM) valid from `notBefore` to `notAfter`. */
-function certificate(notBefore: Date, notAfter: Date): string {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const key = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
-  cert.serialNumber = '01';
-  cert.validity.notBefore = notBefore;
-  cert.validity.notAfter = notAfter;
-  cert.setSubject([{ name: 'commonName', value: 'KAAP.test' }]);
-  cert.setIssuer(cert.subject.attributes);
-  cert.sign(key, forge.md.sha256.create());
-  return forge.pki.certificateToPem(cert);
-}
-
 describe('registering a ClientKey', () => {
   it('refuses an expired certificate, naming the key and its validity', async () => {
-    const expired = certificate(new Date(Date.now() - 30 * DAY), new Date(Date.now() - DAY));
+    const expired = certificateValid(new Date(Date.now() - 30 * DAY), new Date(Date.now() - DAY));
     const refused = startKmsServer({ kms: new LocalKms(), clientKeys: { 'KAAP.old': expired } });
     await expect(refused).rejects.toMatchObject({ code: 'DEK_ARGUMENT', details: { field: 'clientKeys.KAAP.old' } });
     await expect(refused).rejects.toThrow(/clientKeys\.KAAP\.old: the certificate has expired: it is valid from \S+ to \S+/);
   });
 
   it('refuses a certificate that is not valid yet', async () => {
-    const future = certificate(new Date(Date.now() + DAY), new Date(Date.now() + 30 * DAY));
+    const future = certificateValid(new Date(Date.now() + DAY), new Date(Date.now() + 30 * DAY));
     await expect(startKmsServer({ kms: new LocalKms(), clientKeys: { 'KAAP.new': future } })).rejects.toThrow(/KAAP\.new: the certificate is not valid yet/);
   });
 
