@@ -91,7 +91,7 @@ function algorithmOf(value: string, requestId: string): KmsAlgorithm {
   throw new KmsServiceError({
     httpStatus: 200,
     code: 'InvalidResponse',
-    message: `the KMS answered with algorithm "${value}"; only AES_GCM is supported`,
+    message: `the KMS answered with algorithm "${safeRemoteCode(value)}"; only AES_GCM is supported`,
     requestId,
   });
 }
