@@ -75,16 +75,16 @@ export function authenticateInstance(
   if (facts.header('content-sha256').toUpperCase() !== digest) throw invalidParam('content-sha256');
   const clientKey = settings.clientKeys.get(clientKeyId);
   if (clientKey === undefined) throw new ApiError(401, 'Unauthorized', 'The ClientKey is not found or not authorized.');
-  if (!isClientKeyValid(clientKey, settings.now())) throw new ApiError(401, 'Unauthorized', 'The ClientKey has expired or is not yet valid.');
-  const publicKey = clientKey.publicKey;
   const m = /^Bearer ([A-Za-z0-9+/]+={0,2})$/.exec(facts.header('authorization'));
   if (m === null) throw invalidParam('Authorization');
   let ok = false;
   try {
-    ok = verify('sha256', Buffer.from(instanceStringToSign(facts), 'utf8'), publicKey, Buffer.from(m[1]!, 'base64'));
+    ok = verify('sha256', Buffer.from(instanceStringToSign(facts), 'utf8'), clientKey.publicKey, Buffer.from(m[1]!, 'base64'));
   } catch {
     // A signature that is not even well formed for this key.
   }
   if (!ok) throw invalidParam('Authorization');
+  // Checked once the signature verifies: only the key's holder learns that it expired.
+  if (!isClientKeyValid(clientKey, settings.now())) throw new ApiError(401, 'Unauthorized', 'The ClientKey has expired or is not yet valid.');
   return apiName;
 }
