@@ -7,31 +7,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
-import { AlibabaInstanceKms, AlibabaOpenApiKms, KmsServiceError, decodeInstanceMessage, encodeInstanceMessage } from '@dek/kms-adapter';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { AlibabaInstanceKms, AlibabaOpenApiKms, decodeInstanceMessage, encodeInstanceMessage } from '@dek/kms-adapter';
 import { assertNoSecret } from '../../../test-support/no-secret.js';
+import { kmsFailure } from './helpers.js';
 import { makeClientKey, scriptedServer, type Script, type SeenRequest } from './alibaba-support.js';
 
-const servers: Array<{ close(): Promise<void> }> = [];
-const closers: Array<() => void> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) close();
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
+/** A scripted server, closed when the test finishes. */
 async function serve(script: Script): Promise<string> {
   const server = await scriptedServer(script);
-  servers.push(server);
+  onTestFinished(() => server.close());
   return server.url;
-}
-
-async function failure(call: Promise<unknown>): Promise<KmsServiceError> {
-  const error: unknown = await call.then(
-    () => new Error('expected the call to fail'),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(KmsServiceError);
-  return error as KmsServiceError;
 }
 
 /** Alibaba's percent-encoding, as its gateway builds the v1 string to sign. */
@@ -90,11 +76,11 @@ describe('AlibabaOpenApiKms', () => {
     it(`${label}: advanceEncrypt and advanceDecrypt errors keep the code, not the data key or blob`, async () => {
       const kms = client(await serve(script));
       const dataKey = randomBytes(32);
-      const encrypt = await failure(kms.advanceEncrypt({ keyId: 'alias/a', plaintext: dataKey }));
+      const encrypt = await kmsFailure(kms.advanceEncrypt({ keyId: 'alias/a', plaintext: dataKey }));
       expect(encrypt).toMatchObject({ httpStatus: 400, code });
       assertNoSecret(encrypt, [dataKey]);
       const blob = openApiBlob();
-      const decrypt = await failure(kms.advanceDecrypt({ ciphertextBlob: new TextEncoder().encode(blob.text) }));
+      const decrypt = await kmsFailure(kms.advanceDecrypt({ ciphertextBlob: new TextEncoder().encode(blob.text) }));
       expect(decrypt).toMatchObject({ httpStatus: 400, code });
       assertNoSecret(decrypt, [blob.bytes]);
     });
@@ -103,7 +89,7 @@ describe('AlibabaOpenApiKms', () => {
   it('a connection cut mid-request: the network error drops the request URL and its query', async () => {
     const kms = client(await serve((_, res) => res.socket?.destroy()));
     const dataKey = randomBytes(32);
-    const error = await failure(kms.advanceEncrypt({ keyId: 'alias/a', plaintext: dataKey }));
+    const error = await kmsFailure(kms.advanceEncrypt({ keyId: 'alias/a', plaintext: dataKey }));
     expect(error.code).toBe('NetworkFailure');
     assertNoSecret(error, [dataKey]);
   });
@@ -119,13 +105,13 @@ describe('AlibabaInstanceKms', () => {
       res.end(encodeInstanceMessage('Error', { StatusCode: 400, ErrorCode: 'InvalidParam', ErrorMessage: message, RequestId: 'R-3' }));
     });
     const kms = new AlibabaInstanceKms({ endpoint: url, clientKey: clientKey.content, password: clientKey.password, retry: { maxAttempts: 1 } });
-    closers.push(() => kms.close());
+    onTestFinished(() => kms.close());
     const dataKey = randomBytes(32);
-    const encrypt = await failure(kms.advanceEncrypt({ keyId: 'k', plaintext: dataKey }));
+    const encrypt = await kmsFailure(kms.advanceEncrypt({ keyId: 'k', plaintext: dataKey }));
     expect(encrypt).toMatchObject({ httpStatus: 400, code: 'InvalidParam', requestId: 'R-3' });
     assertNoSecret(encrypt, [dataKey]);
     const blob = randomBytes(3 + 36 + 12 + 48);
-    const decrypt = await failure(kms.advanceDecrypt({ ciphertextBlob: blob }));
+    const decrypt = await kmsFailure(kms.advanceDecrypt({ ciphertextBlob: blob }));
     assertNoSecret(decrypt, [blob]);
   });
 
@@ -137,9 +123,9 @@ describe('AlibabaInstanceKms', () => {
       res.end(encodeInstanceMessage('Error', { StatusCode: 400, ErrorCode: 'InvalidParameter', ErrorMessage: message, RequestId: 'R-4' }));
     });
     const kms = new AlibabaInstanceKms({ endpoint: url, clientKey: clientKey.content, password: clientKey.password, retry: { maxAttempts: 1 } });
-    closers.push(() => kms.close());
+    onTestFinished(() => kms.close());
     const dataKey = randomBytes(32);
-    const error = await failure(kms.advanceEncrypt({ keyId: 'k', plaintext: dataKey }));
+    const error = await kmsFailure(kms.advanceEncrypt({ keyId: 'k', plaintext: dataKey }));
     expect(error).toMatchObject({ code: 'InvalidParameter', message: 'Plaintext <redacted> / <redacted> refused' });
     assertNoSecret(error, [dataKey]);
   });

@@ -5,31 +5,17 @@
  * encoding, while the error code survives. (Alibaba: alibaba-remote-echo.test.ts.)
  */
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { AwsKms, KmsServiceError } from '@dek/kms-adapter';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { AwsKms } from '@dek/kms-adapter';
 import { assertNoSecret } from '../../../test-support/no-secret.js';
+import { kmsFailure } from './helpers.js';
 import { scriptedServer, type Script } from './alibaba-support.js';
 
-const servers: Array<{ close(): Promise<void> }> = [];
-const closers: Array<() => void> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) close();
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
+/** A scripted server, closed when the test finishes. */
 async function serve(script: Script): Promise<string> {
   const server = await scriptedServer(script);
-  servers.push(server);
+  onTestFinished(() => server.close());
   return server.url;
-}
-
-async function failure(call: Promise<unknown>): Promise<KmsServiceError> {
-  const error: unknown = await call.then(
-    () => new Error('expected the call to fail'),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(KmsServiceError);
-  return error as KmsServiceError;
 }
 
 describe('AwsKms', () => {
@@ -42,13 +28,13 @@ describe('AwsKms', () => {
       res.end(JSON.stringify({ __type: 'InvalidSignatureException', message }));
     });
     const kms = new AwsKms({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'AK', secretAccessKey: 'wrong' }, maxAttempts: 1 });
-    closers.push(() => kms.close());
+    onTestFinished(() => kms.close());
     const dataKey = randomBytes(32);
-    const encrypt = await failure(kms.advanceEncrypt({ keyId: 'alias/a', plaintext: dataKey }));
+    const encrypt = await kmsFailure(kms.advanceEncrypt({ keyId: 'alias/a', plaintext: dataKey }));
     expect(encrypt).toMatchObject({ httpStatus: 400, code: 'InvalidSignatureException', requestId: 'R-5' });
     assertNoSecret(encrypt, [dataKey]);
     const blob = randomBytes(120);
-    const decrypt = await failure(kms.advanceDecrypt({ ciphertextBlob: blob }));
+    const decrypt = await kmsFailure(kms.advanceDecrypt({ ciphertextBlob: blob }));
     assertNoSecret(decrypt, [blob]);
   });
 
@@ -59,9 +45,9 @@ describe('AwsKms', () => {
       res.end(JSON.stringify({ __type: 'ValidationException', message: `Value '${plaintext}' at 'plaintext' failed to satisfy constraint` }));
     });
     const kms = new AwsKms({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'AK', secretAccessKey: 'wrong' }, maxAttempts: 1 });
-    closers.push(() => kms.close());
+    onTestFinished(() => kms.close());
     const dataKey = randomBytes(32);
-    const error = await failure(kms.advanceEncrypt({ keyId: 'alias/a', plaintext: dataKey }));
+    const error = await kmsFailure(kms.advanceEncrypt({ keyId: 'alias/a', plaintext: dataKey }));
     expect(error.code).toBe('ValidationException');
     assertNoSecret(error, [dataKey]);
   });

@@ -43,3 +43,13 @@ export class FakeClock {
 }
 
 export const bytes = (...values: number[]): Uint8Array => new Uint8Array(values);
+
+/** Awaits a call expected to fail with a KmsServiceError (of any status, code or request id) and returns the error. */
+export async function kmsFailure(call: Promise<unknown>): Promise<KmsServiceError> {
+  const error: unknown = await call.then(
+    () => new Error('expected the call to fail'),
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(KmsServiceError);
+  return error as KmsServiceError;
+}
