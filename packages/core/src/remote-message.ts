@@ -20,8 +20,12 @@ const QUERY = /\?[^\s'"]+/g;
 /** A run of base64 / hex characters long enough to be key or blob bytes. */
 const LONG_RUN = /[A-Za-z0-9+/]{20,}={0,2}/g;
 
-/** True for a run that looks like encoded bytes rather than a word or a code (it has a digit, `+` or `/`). */
-const looksEncoded = (run: string): boolean => /[\d+/]/.test(run);
+/**
+ * True for a run that looks like encoded bytes rather than a word, a code or a path: it has a
+ * digit or `+`, or a `/` inside a mixed-case run that does not start like an absolute path.
+ */
+const looksEncoded = (run: string): boolean =>
+  /[\d+]/.test(run) || (run.includes('/') && !run.startsWith('/') && /[a-z]/.test(run) && /[A-Z]/.test(run));
 
 /**
  * A remote service's message, safe to put in an error: cut before any echo of the string to sign

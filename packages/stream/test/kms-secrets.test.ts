@@ -13,8 +13,9 @@ import { FakeKms } from './support/fake-kms.js';
 /** An error as a careless KMS client might throw it: the bytes in the message, raw on a property, and a noisy code. */
 function leakyError(bytes: Uint8Array): Error {
   const b64 = Buffer.from(bytes).toString('base64');
-  const message = `SignatureDoesNotMatch: server string to sign is:POST&Plaintext%3D${encodeURIComponent(b64)} (${Buffer.from(bytes).toString('hex')})`;
-  return Object.assign(new Error(`the KMS refused ${b64}: ${message}`), { code: `Denied ${b64}`, data: new Uint8Array(bytes), httpStatus: 400 });
+  // Hex before the echo (a bare run the message keeps no trace of), base64 inside it.
+  const message = `the KMS refused ${Buffer.from(bytes).toString('hex')}: server string to sign is:POST&Plaintext%3D${encodeURIComponent(b64)} (${b64})`;
+  return Object.assign(new Error(message), { code: `Denied ${b64}`, data: new Uint8Array(bytes), httpStatus: 400 });
 }
 
 /** A KMS of provider `provider` whose encrypt and decrypt fail with {@link leakyError}, recording what they were sent. */
