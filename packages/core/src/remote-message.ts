@@ -20,6 +20,9 @@ const QUERY = /\?[^\s'"]+/g;
 /** A run of base64 / hex characters long enough to be key or blob bytes. */
 const LONG_RUN = /[A-Za-z0-9+/]{20,}={0,2}/g;
 
+/** Control characters (newline aside) and bidirectional overrides: a remote text must not steer a terminal. */
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
 /**
  * True for a run that looks like encoded bytes rather than a word, a code or a path: it has a
  * digit or `+`, or a `/` inside a mixed-case run that does not start like an absolute path.
@@ -29,13 +32,17 @@ const looksEncoded = (run: string): boolean =>
 
 /**
  * A remote service's message, safe to put in an error: cut before any echo of the string to sign
- * or canonical request, URL queries and long base64/hex runs replaced by `<redacted>`, and at
- * most {@link MAX_REMOTE_MESSAGE_LENGTH} characters (`…` marks a cut).
+ * or canonical request, URL queries and long base64/hex runs replaced by `<redacted>`, control
+ * characters (but newlines) by U+FFFD, and at most {@link MAX_REMOTE_MESSAGE_LENGTH} characters
+ * (`…` marks a cut).
  */
 export function safeRemoteMessage(message: string): string {
   const echo = message.search(ECHO);
   let text = (echo < 0 ? message : message.slice(0, echo)).trimEnd();
-  text = text.replace(QUERY, '?<redacted>').replace(LONG_RUN, (run) => (looksEncoded(run) ? '<redacted>' : run));
+  text = text
+    .replace(QUERY, '?<redacted>')
+    .replace(LONG_RUN, (run) => (looksEncoded(run) ? '<redacted>' : run))
+    .replace(CONTROL, '\ufffd');
   if (echo >= 0) text = `${text.replace(/[\s:.,;-]+$/, '')} (echo of the signed request removed)`;
   return text.length > MAX_REMOTE_MESSAGE_LENGTH ? `${text.slice(0, MAX_REMOTE_MESSAGE_LENGTH - 1)}…` : text;
 }

@@ -62,6 +62,10 @@ describe('safeRemoteMessage', () => {
     }
   });
 
+  it('replaces control characters and bidirectional overrides, keeps newlines', () => {
+    expect(safeRemoteMessage('red \u001b[31malert\u0007\r\nnext \u202egnp.exe')).toBe('red \ufffd[31malert\ufffd\ufffd\nnext \ufffdgnp.exe');
+  });
+
   it(`keeps at most ${MAX_REMOTE_MESSAGE_LENGTH} characters`, () => {
     const long = safeRemoteMessage('x '.repeat(1000));
     expect(long).toHaveLength(MAX_REMOTE_MESSAGE_LENGTH);
