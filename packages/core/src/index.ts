@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export * from './errors.js';
+export * from './remote-message.js';
 export * from './bytes.js';
 export * from './random.js';
 export * from './kms-blob.js';

@@ -43,7 +43,11 @@ export interface AdvanceEncryptRequest {
   readonly keyId: string;
   readonly plaintext: Uint8Array;
   readonly aad?: Uint8Array;
-  /** A caller-chosen 12-byte IV; leave it out (the KMS picks a random one). */
+  /**
+   * Leave it out: the KMS picks a random IV. LocalKms and `dek serve` refuse a caller's IV for
+   * AES-GCM (400 `InvalidParameter` `Iv`), as it would turn encrypt permission into decrypt
+   * permission; the field stays because Alibaba's instance API defines it.
+   */
   readonly iv?: Uint8Array;
   readonly algorithm?: KmsAlgorithm;
 }

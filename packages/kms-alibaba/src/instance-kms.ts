@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { ArgumentError, zeroize } from '@dek/core';
+import { ArgumentError, safeRemoteCode, safeRemoteMessage, zeroize } from '@dek/core';
 import { KmsServiceError } from '@dek/kms-adapter';
 import type {
   AdvanceDecryptRequest,
@@ -91,7 +91,7 @@ function algorithmOf(value: string, requestId: string): KmsAlgorithm {
   throw new KmsServiceError({
     httpStatus: 200,
     code: 'InvalidResponse',
-    message: `the KMS answered with algorithm "${value}"; only AES_GCM is supported`,
+    message: `the KMS answered with algorithm "${safeRemoteCode(value)}"; only AES_GCM is supported`,
     requestId,
   });
 }
@@ -314,24 +314,25 @@ export class AlibabaInstanceKms implements KeyManagementService {
 function decodeResponse<R extends InstanceMessageName>(name: R, response: HttpResponse): InstanceMessages[R] {
   try {
     return decodeInstanceMessage(name, response.body);
-  } catch (cause) {
-    throw new KmsServiceError(
-      { httpStatus: response.status, code: 'InvalidResponse', message: `the KMS answered with a malformed ${name}`, requestId: '' },
-      { cause },
-    );
+  } catch {
+    // No `cause`: a protobuf decode error may carry the partly decoded message, data key and all.
+    throw new KmsServiceError({ httpStatus: response.status, code: 'InvalidResponse', message: `the KMS answered with a malformed ${name}`, requestId: '' });
   }
 }
 
-/** Turns a 4xx/5xx answer (a protobuf `Error`, if the server is well behaved) into a KmsServiceError. */
+/**
+ * Turns a 4xx/5xx answer (a protobuf `Error`, if the server is well behaved) into a KmsServiceError,
+ * its message made safe by `safeRemoteMessage` (never a verbatim copy of what the server said).
+ */
 function errorFrom(response: HttpResponse): KmsServiceError {
   try {
     const e = decodeInstanceMessage('Error', response.body);
     if (e.ErrorCode !== '') {
       return new KmsServiceError({
         httpStatus: response.status,
-        code: e.ErrorCode,
-        message: e.ErrorMessage,
-        requestId: e.RequestId,
+        code: safeRemoteCode(e.ErrorCode),
+        message: safeRemoteMessage(e.ErrorMessage),
+        requestId: safeRemoteCode(e.RequestId),
       });
     }
   } catch {

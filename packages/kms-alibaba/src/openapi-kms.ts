@@ -21,7 +21,7 @@
  *
  * @module
  */
-import { ArgumentError, decodeOpenApiBlob, FormatError } from '@dek/core';
+import { ArgumentError, decodeOpenApiBlob, FormatError, safeRemoteCode, safeRemoteMessage } from '@dek/core';
 import type * as $Kms from '@alicloud/kms20160120';
 import type * as $Util from '@alicloud/tea-util';
 import { KmsServiceError } from '@dek/kms-adapter';
@@ -137,26 +137,26 @@ interface TeaError {
 
 /**
  * Converts what the official client throws into a {@link KmsServiceError}. A service error
- * (`data.Code` set) keeps its code, message, request id and HTTP status (parsed from the client's
- * `code: <status>,` message); a timeout or connection failure gets status 0 and code
- * `RequestTimeout` / `NetworkFailure`; anything else (a malformed answer) `InvalidResponse`.
+ * (`data.Code` set) keeps its code, request id and HTTP status (parsed from the client's
+ * `code: <status>,` message) and its message made safe by `safeRemoteMessage` (the gateway's
+ * `SignatureDoesNotMatch` quotes a string to sign holding every parameter, `Plaintext`
+ * included); a timeout or connection failure gets status 0 and code `RequestTimeout` /
+ * `NetworkFailure`; anything else (a malformed answer) `InvalidResponse`. The client's own error
+ * is not kept as `cause`: its text holds the request URL, and the gateway's text.
  */
 export function openApiError(error: unknown): KmsServiceError {
   if (error instanceof KmsServiceError) return error;
   const e = (typeof error === 'object' && error !== null ? error : {}) as TeaError;
-  const message = typeof e.message === 'string' ? e.message : String(error);
+  const message = typeof e.message === 'string' ? e.message : '';
   const data = e.data;
   if (data !== null && typeof data === 'object' && typeof data.Code === 'string') {
     const status = /code: (\d{3}),/.exec(message)?.[1];
-    return new KmsServiceError(
-      {
-        httpStatus: status === undefined ? 0 : Number(status),
-        code: data.Code,
-        message: typeof data.Message === 'string' ? data.Message : '',
-        requestId: typeof data.RequestId === 'string' ? data.RequestId : '',
-      },
-      { cause: error },
-    );
+    return new KmsServiceError({
+      httpStatus: status === undefined ? 0 : Number(status),
+      code: safeRemoteCode(data.Code),
+      message: typeof data.Message === 'string' ? safeRemoteMessage(data.Message) : '',
+      requestId: typeof data.RequestId === 'string' ? safeRemoteCode(data.RequestId) : '',
+    });
   }
   const name = typeof e.name === 'string' ? e.name : '';
   const code = typeof e.code === 'string' ? e.code : '';
@@ -165,7 +165,7 @@ export function openApiError(error: unknown): KmsServiceError {
     : /^E[A-Z]+$/.test(code) || /RequestError$/.test(name)
       ? 'NetworkFailure'
       : 'InvalidResponse';
-  return new KmsServiceError({ httpStatus: 0, code: kind, message: `KMS OpenAPI call failed: ${message}`, requestId: '' }, { cause: error });
+  return new KmsServiceError({ httpStatus: 0, code: kind, message: `KMS OpenAPI call failed: ${safeRemoteMessage(message)}`, requestId: '' });
 }
 
 /**

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { safeRemoteCode, safeRemoteMessage } from '@dek/core';
 import { KmsServiceError } from '@dek/kms-adapter';
 import { awsKmsSdk } from './sdk.js';
 
@@ -19,7 +20,9 @@ function text(value: unknown): string {
 }
 
 /**
- * Maps an SDK error to a {@link KmsServiceError}:
+ * Maps an SDK error to a {@link KmsServiceError}. Its message is made safe by `safeRemoteMessage`
+ * (AWS's `InvalidSignatureException` quotes the canonical request), and the SDK's error is not kept
+ * as `cause` (its text and `$response` hold what the service sent):
  *
  * - a service error (`KMSServiceException`, e.g. `NotFoundException`, `DisabledException`,
  *   `InvalidCiphertextException`, `AccessDeniedException`, `ThrottlingException`) keeps AWS's
@@ -35,10 +38,10 @@ export function awsKmsError(error: unknown): KmsServiceError {
   const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
   const status = e.$metadata?.httpStatusCode;
   const httpStatus = typeof status === 'number' ? status : 0;
-  const requestId = text(e.$metadata?.requestId);
-  const message = typeof e.message === 'string' ? e.message : String(error);
+  const requestId = safeRemoteCode(text(e.$metadata?.requestId));
+  const message = safeRemoteMessage(typeof e.message === 'string' ? e.message : '');
   if (error instanceof awsKmsSdk().KMSServiceException) {
-    return new KmsServiceError({ httpStatus, code: error.name, message, requestId }, { cause: error });
+    return new KmsServiceError({ httpStatus, code: safeRemoteCode(error.name), message, requestId });
   }
   const name = text(e.name);
   const code = text(e.code);
@@ -52,5 +55,5 @@ export function awsKmsError(error: unknown): KmsServiceError {
           : name !== '' && name !== 'Error'
             ? name
             : 'ClientError';
-  return new KmsServiceError({ httpStatus, code: kind, message: `AWS KMS call failed: ${message}`, requestId }, { cause: error });
+  return new KmsServiceError({ httpStatus, code: safeRemoteCode(kind), message: `AWS KMS call failed: ${message}`, requestId });
 }

@@ -4,6 +4,7 @@
  * KmsServiceError. (The full protocol against a real implementation is in @dek/kms-server's
  * aws-*.test.ts.)
  */
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { ServerResponse } from 'node:http';
 import type * as AwsKmsSdk from '@aws-sdk/client-kms';
@@ -255,5 +256,16 @@ describe('AwsKms argument checks (before any request)', () => {
     expect(() => new AwsKms({ timeoutMs: 1.5 })).toThrow(expect.objectContaining({ details: { field: 'timeoutMs' } }));
     expect(() => new AwsKms({ endpoint: 'not a url' })).toThrow(expect.objectContaining({ details: { field: 'endpoint' } }));
     expect(() => new AwsKms({ endpoint: 'ftp://example.com' })).toThrow(expect.objectContaining({ details: { field: 'endpoint' } }));
+  });
+});
+
+describe('test output', () => {
+  it("stays clean of the SDK's Node-version notice (vitest.config.ts sets AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED)", () => {
+    // A fresh process with this worker's environment, so the SDK's once-per-process notice is not already spent.
+    const sdkPath = createRequire(import.meta.url).resolve('@aws-sdk/client-kms');
+    const script = `new (require(${JSON.stringify(sdkPath)}).KMSClient)({ region: 'us-east-1' }).destroy();`;
+    const run = spawnSync(process.execPath, ['-e', script], { env: process.env, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stderr).not.toContain('NodeVersionSupportWarning');
   });
 });

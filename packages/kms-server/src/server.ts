@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
+import { randomUUID, type KeyObject } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -23,9 +23,11 @@ import {
   type AwsAnswer,
   type AwsDialectOptions,
 } from './aws/handler.js';
+import { SIGV4_WINDOW_MS } from './aws/authenticate.js';
 import { toAwsError } from './aws/errors.js';
 import type { KmsBackend } from './backend.js';
 import { readBody } from './http/body.js';
+import { registerClientKeys } from './instance/client-keys.js';
 import { handleInstance, isInstanceRequest, protobufError, type ProtobufAnswer } from './instance/handler.js';
 import { NonceCache } from './openapi/nonce-cache.js';
 import { handleOpenApi, jsonError, type JsonAnswer } from './openapi/handler.js';
@@ -55,12 +57,16 @@ export interface KmsServerOptions {
   readonly accessKeys?: Readonly<Record<string, string>>;
   /**
    * Instance API credentials: ClientKey id -> its public key (a PEM public key or certificate,
-   * or a `KeyObject`). Without any, every instance API call fails.
+   * or a `KeyObject`). Without any, every instance API call fails. A certificate must be valid
+   * (ArgumentError otherwise), and requests are refused (401 `Unauthorized`) once it expires.
    */
   readonly clientKeys?: Readonly<Record<string, string | KeyObject>>;
   /** AWS KMS dialect (JSON 1.1, SigV4): credentials, region and account. Without it, every AWS call fails. */
   readonly aws?: AwsDialectOptions;
-  /** Accepted clock skew of signed requests, in milliseconds (default 15 minutes). */
+  /**
+   * Accepted clock skew of signed requests, in milliseconds. Default: 15 minutes for the Alibaba
+   * dialects, 5 minutes for AWS (each service's own window); when given, it applies to all.
+   */
   readonly timestampWindowMs?: number;
   /** Deadline of one request, reading included, in milliseconds (default 30000); then 503. */
   readonly requestTimeoutMs?: number;
@@ -128,12 +134,12 @@ export async function startKmsServer(options: KmsServerOptions): Promise<KmsServ
     nonces: new NonceCache(2 * timestampWindowMs),
   };
   const instance = {
-    clientKeys: new Map(Object.entries(options.clientKeys ?? {}).map(([id, key]) => [id, typeof key !== 'string' && key.type === 'public' ? key : createPublicKey(key)] as const)),
+    clientKeys: registerClientKeys(options.clientKeys ?? {}, now()),
     timestampWindowMs,
     now,
   };
 
-  const aws = awsSettings(options.aws, timestampWindowMs, now);
+  const aws = awsSettings(options.aws, options.timestampWindowMs === undefined ? SIGV4_WINDOW_MS : timestampWindowMs, now);
   const access = new AccessControl({
     kms,
     policy: options.policy,

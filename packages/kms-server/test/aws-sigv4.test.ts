@@ -233,6 +233,28 @@ describe('authentication and framing errors, request by request', () => {
     expect(expectAwsError(future, 'InvalidSignatureException')).toMatch(/^Signature not yet current/);
   });
 
+  it("the clock window is AWS's 5 minutes, both ways (not the Alibaba dialects' 15)", async () => {
+    // A fixed server clock, so the edges are exact to the second.
+    const clock = Date.parse('2026-06-01T12:00:00Z');
+    const fixed = await startAwsHarness({ now: () => clock });
+    try {
+      const at = (offsetMs: number): string => new Date(clock + offsetMs).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+      const id = (await fixed.kms.createKey()).keyMetadata.keyId;
+      const inside = 4 * 60_000 + 59_000;
+      const outside = 5 * 60_000 + 1000;
+      expect((await signedSend(fixed.server, describeBody(id), { amzDate: at(-inside) })).status).toBe(200);
+      expect((await signedSend(fixed.server, describeBody(id), { amzDate: at(inside) })).status).toBe(200);
+      expect(expectAwsError(await signedSend(fixed.server, describeBody(id), { amzDate: at(-outside) }), 'InvalidSignatureException')).toMatch(
+        /^Signature expired: \S+ is now earlier than \S+ \(\S+ - 5 min\.\)$/,
+      );
+      expect(expectAwsError(await signedSend(fixed.server, describeBody(id), { amzDate: at(outside) }), 'InvalidSignatureException')).toMatch(
+        /^Signature not yet current: .* \+ 5 min\.\)$/,
+      );
+    } finally {
+      await fixed.close();
+    }
+  });
+
   it('a session token or an unknown access key: UnrecognizedClientException', async () => {
     expectAwsError(await signedSend(h.server, describeBody(keyId), { signedExtra: { 'x-amz-security-token': 'token' } }), 'UnrecognizedClientException');
     expectAwsError(await signedSend(h.server, describeBody(keyId), { accessKeyId: 'AKIAUNKNOWN' }), 'UnrecognizedClientException');

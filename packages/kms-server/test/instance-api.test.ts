@@ -125,6 +125,17 @@ describe('AlibabaInstanceKms over HTTPS against the instance API', () => {
     await expect(client.advanceEncrypt({ keyId: disabled, plaintext: new Uint8Array([1]) })).rejects.toMatchObject({ httpStatus: 409, code: 'Rejected.Disabled' });
   });
 
+  it("AdvanceEncrypt and Encrypt refuse a caller's Iv with InvalidParameter", async () => {
+    const victim = await client.advanceGenerateDataKey({ keyId, numberOfBytes: 32 });
+    await expect(client.advanceEncrypt({ keyId, plaintext: new Uint8Array(32), iv: victim.iv })).rejects.toMatchObject({
+      httpStatus: 400,
+      code: 'InvalidParameter',
+      message: expect.stringContaining('"Iv" is not valid'),
+    });
+    const encrypt = encodeInstanceMessage('EncryptRequest', { KeyId: keyId, Plaintext: new Uint8Array(32), Iv: victim.iv });
+    expect(errorOf(await raw('Encrypt', encrypt))).toMatchObject({ status: 400, code: 'InvalidParameter', message: expect.stringContaining('"Iv"') });
+  });
+
   it('an unknown ClientKey, or one whose certificate does not match, is refused', async () => {
     const { tls } = testPki();
     const stranger = issueClientKey({ password: 'pw' });

@@ -205,6 +205,16 @@ describe('@alicloud/openapi-client (ACS3-HMAC-SHA256 and v2)', () => {
       expect(wrongAad).toMatchObject({ code: 'InvalidParameter', statusCode: 400 });
     });
 
+    it(`${label}: AdvanceEncrypt refuses a caller's Iv (it would reveal another blob's key stream)`, async () => {
+      const client = openApiClient(h.endpoint, algorithm);
+      const keyId = await createKey();
+      const g = await callApi(client, 'AdvanceGenerateDataKey', { KeyId: keyId, NumberOfBytes: '32' });
+      const zeros = Buffer.alloc(32).toString('base64');
+      const refused = await officialError(() => callApi(client, 'AdvanceEncrypt', { KeyId: keyId, Plaintext: zeros, Iv: String(g['Iv']) }));
+      expect(refused).toMatchObject({ code: 'InvalidParameter', statusCode: 400 });
+      expect(refused.message).toContain('"Iv" is not valid');
+    });
+
     it(`${label}: the standard actions too`, async () => {
       const client = openApiClient(h.endpoint, algorithm);
       const created = await callApi(client, 'CreateKey', { Description: `via ${label}` });

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ArgumentError } from '@dek/core';
+import { ArgumentError, safeRemoteCode, safeRemoteMessage } from '@dek/core';
 import type { AdvanceKms } from '@dek/kms-adapter';
 import { checkAllowedKeys, type AllowList } from './allowed-keys.js';
 
@@ -116,11 +116,14 @@ export function kmsLookup(options: UnwrapKmsOptions): KmsLookup {
   return allowed === undefined ? lookup : Object.assign(lookup, { allowed });
 }
 
-/** The code and message of a failed KMS call (Alibaba-style `code` when present, else the error name). */
+/**
+ * The code and message of a failed KMS call (Alibaba-style `code` when present, else the error
+ * name), made safe to carry: a KMS may echo request content, data keys included, in its message.
+ */
 export function describeKmsFailure(error: unknown): { code: string; message: string } {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return { code: typeof code === 'string' && code.length > 0 ? code : error.name, message: error.message };
+    return { code: safeRemoteCode(typeof code === 'string' && code.length > 0 ? code : error.name), message: safeRemoteMessage(error.message) };
   }
-  return { code: 'Unknown', message: String(error) };
+  return { code: 'Unknown', message: 'the KMS call failed with a non-Error value' };
 }

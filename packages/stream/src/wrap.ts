@@ -22,8 +22,8 @@ function failure(operation: string, key: ResolvedWrapKey, error: unknown): KmsEr
   const { code, message } = describeKmsFailure(error);
   return new KmsError(
     `${operation} failed for ${key.kms.provider} key ${key.keyId}: ${code}: ${message}`,
+    // No `cause`: the KMS's own error may hold text the KMS echoed back.
     { field: key.field, kms: key.kms.provider, keyId: key.keyId, code },
-    { cause: error },
   );
 }
 

@@ -9,18 +9,38 @@
  *
  * @module
  */
-import { readFile } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { withRequestId, ioFault, keystoreFault } from './faults.js';
 import { emptyState } from './key-record.js';
 import type { KeystoreState } from './key-record.js';
 import type { KeyStore, KeystoreSnapshot } from './key-store.js';
-import { decodeKeystore, encodeKeystore, newKeystoreId } from './keystore-format.js';
+import { decodeKeystore, encodeKeystore, MAX_KEYSTORE_BYTES, newKeystoreId } from './keystore-format.js';
 import type { DecodedKeystore } from './keystore-format.js';
 import { deriveKeystoreKeys } from './keystore-crypto.js';
 import type { KeystoreKeys } from './keystore-crypto.js';
 import { acquireLock } from './lock.js';
 import type { HeldLock, LockOptions } from './lock.js';
 import { removeOrphanTempFiles, writeFileAtomic } from './atomic-file.js';
+
+/**
+ * Reads `size` bytes (the size checked beforehand) from the start of `file`. A file that grew
+ * meanwhile is cut at `size` (and then fails its MAC); one that shrank ends early.
+ */
+async function readAll(file: FileHandle, size: number, path: string): Promise<Uint8Array> {
+  const bytes = new Uint8Array(size);
+  let length = 0;
+  while (length < size) {
+    let bytesRead;
+    try {
+      ({ bytesRead } = await file.read(bytes, length, size - length, length));
+    } catch (error) {
+      throw ioFault('read keystore', path, error);
+    }
+    if (bytesRead === 0) break;
+    length += bytesRead;
+  }
+  return bytes.subarray(0, length);
+}
 
 /** Options of {@link FileKeyStore}. */
 export interface FileKeyStoreOptions {
@@ -122,13 +142,26 @@ export class FileKeyStore implements KeyStore {
     });
   }
 
+  /** The file's bytes, its size checked before anything is allocated (`Keystore.Corrupt` when over the limit). */
   async #readBytes(missingOk: boolean): Promise<Uint8Array | undefined> {
+    let file;
     try {
-      return await readFile(this.path);
+      file = await open(this.path, 'r');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw ioFault('read keystore', this.path, error);
       if (missingOk) return undefined;
       throw keystoreFault('Keystore.NotFound', `No keystore at ${this.path} (create one with initLocalKms / \`dek init\`).`);
+    }
+    try {
+      const { size } = await file.stat().catch((error: unknown) => {
+        throw ioFault('read keystore', this.path, error);
+      });
+      if (size > MAX_KEYSTORE_BYTES) {
+        throw keystoreFault('Keystore.Corrupt', `The keystore ${this.path} is ${size} bytes, over the limit of ${MAX_KEYSTORE_BYTES} bytes.`);
+      }
+      return await readAll(file, size, this.path);
+    } finally {
+      await file.close();
     }
   }
 

@@ -155,7 +155,9 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-function wrap(version: KeyVersionRecord, plaintext: Uint8Array, aad: Uint8Array | undefined, iv = bytes(GCM_IV_LENGTH)) {
+/** Seals under a fresh random IV: never a caller's (see `advanceEncrypt`). */
+function wrap(version: KeyVersionRecord, plaintext: Uint8Array, aad: Uint8Array | undefined) {
+  const iv = bytes(GCM_IV_LENGTH);
   const kek = version.material.reveal();
   try {
     return { iv, ciphertextAndTag: gcmSeal(kek, iv, plaintext, aad) };
@@ -255,18 +257,22 @@ export class LocalKms implements KeyManagementService, KeyAdministration {
     });
   }
 
-  /** Wraps caller bytes under the primary version (an optional caller IV must be 12 bytes). */
+  /**
+   * Wraps caller bytes under the primary version, with a random IV. A caller's `iv` is refused
+   * (400 `InvalidParameter` `Iv`): every blob shows its IV, so sealing known bytes under a
+   * victim blob's IV would give its GCM key stream, and encrypt permission would decrypt.
+   */
   advanceEncrypt(request: AdvanceEncryptRequest): Promise<AdvanceEncryptResponse> {
     return this.#call(async (requestId, now) => {
       const p = params(request);
       const keyId = requiredString(p, 'keyId');
       const plaintext = requiredBytes(p, 'plaintext', MAX_PLAINTEXT_BYTES);
       const aad = optionalBytes(p, 'aad', MAX_AAD_BYTES);
-      const givenIv = ivParam(p);
+      if (p['iv'] !== undefined && p['iv'] !== null) throw invalidParameter('Iv');
       algorithm(p);
       const key = await this.#usableKey(now, keyId);
       const version = primaryVersion(key);
-      const { iv, ciphertextAndTag } = wrap(version, plaintext, aad, givenIv?.slice());
+      const { iv, ciphertextAndTag } = wrap(version, plaintext, aad);
       const ciphertextBlob = encodeAdvanceBlob({ keyVersionId: version.keyVersionId, iv, ciphertextAndTag });
       return { keyId: key.keyId, keyVersionId: version.keyVersionId, ciphertextBlob, iv, algorithm: 'AES_GCM', requestId };
     });

@@ -93,13 +93,13 @@ describe('LocalKms advance calls', () => {
     await expectKmsError(kms.encrypt({ keyId: 'acs:kms:local:0:alias/missing', plaintext: text('x') }), 404, 'Forbidden.AliasNotFound');
   });
 
-  test('advanceEncrypt: caller plaintext, optional 12-byte IV, AES_GCM only, 1..65536 bytes', async () => {
+  test('advanceEncrypt: caller plaintext, a fresh random IV, AES_GCM only, 1..65536 bytes', async () => {
     const { kms, keyId, initial } = await setup();
-    const iv = new Uint8Array(12).fill(9);
-    const r = await kms.advanceEncrypt({ keyId, plaintext: text('hello'), iv, algorithm: 'AES_GCM', aad: text('a') });
+    const r = await kms.advanceEncrypt({ keyId, plaintext: text('hello'), algorithm: 'AES_GCM', aad: text('a') });
     expect(r).toMatchObject({ keyId, keyVersionId: initial, algorithm: 'AES_GCM' });
-    expect(r.iv).toEqual(iv);
-    expect(r.ciphertextBlob.subarray(39, 51)).toEqual(iv);
+    expect(r.iv).toHaveLength(12);
+    expect(r.ciphertextBlob.subarray(39, 51)).toEqual(r.iv);
+    expect((await kms.advanceEncrypt({ keyId, plaintext: text('hello'), aad: text('a') })).iv).not.toEqual(r.iv);
     expect(new TextDecoder().decode((await kms.advanceDecrypt({ ciphertextBlob: r.ciphertextBlob, aad: text('a') })).plaintext)).toBe('hello');
     const big = await kms.advanceEncrypt({ keyId, plaintext: new Uint8Array(65536) });
     expect((await kms.advanceDecrypt({ ciphertextBlob: big.ciphertextBlob })).plaintext).toHaveLength(65536);
@@ -107,6 +107,16 @@ describe('LocalKms advance calls', () => {
     await expectKmsError(kms.advanceEncrypt({ keyId, plaintext: new Uint8Array(0) }), 400, 'MissingParameter', 'The parameter "Plaintext" is needed but not provided.');
     await expectKmsError(kms.advanceEncrypt({ keyId, plaintext: text('x'), iv: new Uint8Array(16) }), 400, 'InvalidParameter', 'The specified parameter "Iv" is not valid.');
     await expectKmsError(kms.advanceEncrypt({ keyId, plaintext: text('x'), algorithm: 'AES_CBC' as never }), 400, 'InvalidParameter', 'The specified parameter "Algorithm" is not valid.');
+  });
+
+  test("advanceEncrypt refuses a caller's IV, so a victim blob's IV cannot be reused to read its key stream", async () => {
+    const { kms, keyId } = await setup();
+    const victim = await kms.advanceGenerateDataKey({ keyId, numberOfBytes: 32 });
+    const victimIv = victim.ciphertextBlob.subarray(39, 51);
+    // With the victim's IV, encrypting 32 zero bytes would return the key stream: XOR gives the data key.
+    await expectKmsError(kms.advanceEncrypt({ keyId, plaintext: new Uint8Array(32), iv: victimIv }), 400, 'InvalidParameter', 'The specified parameter "Iv" is not valid.');
+    await expectKmsError(kms.advanceEncrypt({ keyId, plaintext: new Uint8Array(32), iv: new Uint8Array(12) }), 400, 'InvalidParameter', 'The specified parameter "Iv" is not valid.');
+    await expectKmsError(kms.advanceEncrypt({ keyId, plaintext: new Uint8Array(32), iv: new Uint8Array(0) }), 400, 'InvalidParameter', 'The specified parameter "Iv" is not valid.');
   });
 
   test('advanceDecrypt: wrong Aad, tampered or malformed blob is 400 InvalidParameter CiphertextBlob; unknown version 404', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -153,6 +153,15 @@ describe('FileKeyStore', () => {
     await expectKmsError(FileKeyStore.open(path, masterKey.subarray(0, 16)), 400, 'Keystore.InvalidMasterKey');
     await writeFile(path, original);
     await expectKmsError(FileKeyStore.create(path, masterKey), 409, 'Keystore.AlreadyExists');
+  });
+
+  test('a keystore file over 64 MiB is Keystore.Corrupt naming its size, refused before it is read', async () => {
+    const { path } = await freshStore();
+    for (const size of [64 * 1024 * 1024 + 1, 4 * 1024 ** 3]) {
+      await truncate(path, size); // sparse: cheap to make, and never read
+      const error = await expectKmsError(FileKeyStore.open(path, masterKey), 500, 'Keystore.Corrupt');
+      expect(error.message).toBe(`The keystore ${path} is ${size} bytes, over the limit of 67108864 bytes.`);
+    }
   });
 
   test('a failed change writes nothing', async () => {

@@ -12,6 +12,7 @@
  * @module
  */
 import { timingSafeEqual } from 'node:crypto';
+import { redactedParams } from '../echo.js';
 import { AwsError } from './errors.js';
 import {
   credentialScope,
@@ -22,6 +23,9 @@ import {
   sigV4StringToSign,
   type QueryParam,
 } from './sigv4.js';
+
+/** AWS's clock window: a request dated more than 5 minutes from the server's clock is refused. */
+export const SIGV4_WINDOW_MS = 5 * 60 * 1000;
 
 /** The service name of AWS KMS in credential scopes. */
 export const AWS_KMS_SERVICE = 'kms';
@@ -118,21 +122,23 @@ export function authenticateAws(facts: AwsRequestFacts, settings: AwsAuthenticat
     throw invalidSignature("The provided 'x-amz-content-sha256' header does not match what was computed.");
   }
 
-  const canonicalRequest = sigV4CanonicalRequest({
+  const request = {
     method: facts.method,
     rawPath: facts.rawPath,
     query: facts.query,
     header: facts.header,
     signedHeaders: auth.signedHeaders,
     payloadHash: facts.payloadHash,
-  });
+  };
   const scope = credentialScope(auth.date, auth.region, auth.service);
-  const stringToSign = sigV4StringToSign(amzDate, scope, canonicalRequest);
+  const stringToSign = sigV4StringToSign(amzDate, scope, sigV4CanonicalRequest(request));
   const expected = sigV4Signature(sigV4SigningKey(secret, auth.date, auth.region, auth.service), stringToSign);
   if (!equalText(expected, auth.signature)) {
+    // The echo, as AWS gives it, over the redacted query (see echo.ts); the body is never in it.
+    const echoed = sigV4CanonicalRequest({ ...request, query: redactedParams(facts.query) });
     throw invalidSignature(
       'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.' +
-        `\n\nThe Canonical String for this request should have been\n'${canonicalRequest}'\n\nThe String-to-Sign should have been\n'${stringToSign}'\n`,
+        `\n\nThe Canonical String for this request should have been\n'${echoed}'\n\nThe String-to-Sign should have been\n'${sigV4StringToSign(amzDate, scope, echoed)}'\n`,
     );
   }
   return { accessKeyId: auth.accessKeyId };

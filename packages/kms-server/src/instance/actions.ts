@@ -61,6 +61,14 @@ function paddingOf(m: Message): void {
   if (padding !== '' && padding !== 'NO_PADDING') throw invalidParameter('PaddingMode', 'AES_GCM takes no padding.');
 }
 
+/**
+ * Refuses a caller's IV: sealing known bytes under a victim blob's IV (every blob shows its IV)
+ * would give that blob's GCM key stream.
+ */
+function refuseIv(m: Message, call: string): void {
+  if (bytes(m, 'Iv').length !== 0) throw invalidParameter('Iv', `${call} picks its own IV.`);
+}
+
 /** The calls served, by API name. */
 export const INSTANCE_ACTIONS: ReadonlyMap<string, InstanceAction> = new Map<string, InstanceAction>([
   [
@@ -77,6 +85,7 @@ export const INSTANCE_ACTIONS: ReadonlyMap<string, InstanceAction> = new Map<str
     'AdvanceEncrypt',
     async (m, kms) => {
       paddingOf(m);
+      refuseIv(m, 'AdvanceEncrypt');
       const plaintext = bytes(m, 'Plaintext');
       if (plaintext.length === 0) throw invalidParameter('Plaintext', 'It is missing or empty.');
       try {
@@ -84,7 +93,6 @@ export const INSTANCE_ACTIONS: ReadonlyMap<string, InstanceAction> = new Map<str
           keyId: keyIdOf(m),
           plaintext,
           ...optionalBytes(m, 'Aad', 'aad'),
-          ...optionalBytes(m, 'Iv', 'iv'),
           ...algorithmOf(m),
         });
         return {
@@ -135,7 +143,7 @@ export const INSTANCE_ACTIONS: ReadonlyMap<string, InstanceAction> = new Map<str
     async (m, kms) => {
       paddingOf(m);
       algorithmOf(m);
-      if (bytes(m, 'Iv').length !== 0) throw invalidParameter('Iv', 'Encrypt picks its own IV.');
+      refuseIv(m, 'Encrypt');
       const plaintext = bytes(m, 'Plaintext');
       if (plaintext.length === 0) throw invalidParameter('Plaintext', 'It is missing or empty.');
       try {

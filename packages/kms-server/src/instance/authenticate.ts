@@ -6,8 +6,9 @@
  *
  * @module
  */
-import { createHash, verify, type KeyObject } from 'node:crypto';
+import { createHash, verify } from 'node:crypto';
 import { ApiError } from '../api-error.js';
+import { isClientKeyValid, type RegisteredClientKey } from './client-keys.js';
 
 /** The API version header value served. */
 export const INSTANCE_API_VERSION = 'dkms-gcs-0.2';
@@ -16,8 +17,8 @@ export const INSTANCE_SIGNATURE_METHOD = 'RSA_PKCS1_SHA_256';
 
 /** Server settings instance authentication depends on. */
 export interface InstanceAuthenticationSettings {
-  /** ClientKey id -> its public key. */
-  readonly clientKeys: ReadonlyMap<string, KeyObject>;
+  /** ClientKey id -> its public key and certificate validity. */
+  readonly clientKeys: ReadonlyMap<string, RegisteredClientKey>;
   /** Largest accepted distance between the `date` header and `now()`, in milliseconds. */
   readonly timestampWindowMs: number;
   readonly now: () => number;
@@ -49,7 +50,7 @@ export function instanceStringToSign(facts: InstanceRequestFacts): string {
  * Authenticates an instance API request for one of `apiNames`, or throws the instance API's
  * error: 400 `InvalidApiVersion`, `InvalidApiName`, `InvalidParam` (signature method, Date,
  * content-sha256, Authorization), `MissingParameter`, `RequestTimeTooSkewed`; 401 `Unauthorized`
- * for an unknown ClientKey. Returns the API name.
+ * for an unknown ClientKey, or one whose certificate is not valid at the server clock. Returns the API name.
  */
 export function authenticateInstance(
   facts: InstanceRequestFacts,
@@ -72,16 +73,18 @@ export function authenticateInstance(
   }
   const digest = createHash('sha256').update(facts.body).digest('hex').toUpperCase();
   if (facts.header('content-sha256').toUpperCase() !== digest) throw invalidParam('content-sha256');
-  const publicKey = settings.clientKeys.get(clientKeyId);
-  if (publicKey === undefined) throw new ApiError(401, 'Unauthorized', 'The ClientKey is not found or not authorized.');
+  const clientKey = settings.clientKeys.get(clientKeyId);
+  if (clientKey === undefined) throw new ApiError(401, 'Unauthorized', 'The ClientKey is not found or not authorized.');
   const m = /^Bearer ([A-Za-z0-9+/]+={0,2})$/.exec(facts.header('authorization'));
   if (m === null) throw invalidParam('Authorization');
   let ok = false;
   try {
-    ok = verify('sha256', Buffer.from(instanceStringToSign(facts), 'utf8'), publicKey, Buffer.from(m[1]!, 'base64'));
+    ok = verify('sha256', Buffer.from(instanceStringToSign(facts), 'utf8'), clientKey.publicKey, Buffer.from(m[1]!, 'base64'));
   } catch {
     // A signature that is not even well formed for this key.
   }
   if (!ok) throw invalidParam('Authorization');
+  // Checked once the signature verifies: only the key's holder learns that it expired.
+  if (!isClientKeyValid(clientKey, settings.now())) throw new ApiError(401, 'Unauthorized', 'The ClientKey has expired or is not yet valid.');
   return apiName;
 }

@@ -291,14 +291,13 @@ export const OPENAPI_ACTIONS: ReadonlyMap<string, OpenApiAction> = new Map<strin
       const plaintext = p.base64('Plaintext', MAX_BINARY_FIELD);
       if (plaintext === undefined) throw invalidParameter('Plaintext', 'It is missing or empty.');
       const aad = p.base64('Aad', MAX_BINARY_FIELD);
-      const iv = p.base64('Iv', MAX_BINARY_FIELD);
+      if (p.optional('Iv') !== undefined) throw invalidParameter('Iv', 'AdvanceEncrypt picks its own IV.');
       const algorithm = p.optional('Algorithm') === undefined ? undefined : p.oneOf('Algorithm', ['AES_GCM']);
       try {
         const r = await kms.advanceEncrypt({
           keyId,
           plaintext,
           ...(aad === undefined ? {} : { aad }),
-          ...(iv === undefined ? {} : { iv }),
           ...(algorithm === undefined ? {} : { algorithm }),
         });
         return {

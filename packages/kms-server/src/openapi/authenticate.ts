@@ -7,6 +7,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { ApiError, missingParameter } from '../api-error.js';
+import { redactedParams } from '../echo.js';
 import type { NonceCache } from './nonce-cache.js';
 import {
   acs3Signature,
@@ -92,12 +93,13 @@ function checkTimestamp(settings: AuthenticationSettings, name: string, value: s
   }
 }
 
-function checkSignature(expected: string, given: string, stringToSign: string): void {
+/** `echo` gives the string to sign over the redacted parameters (see echo.ts): never their values. */
+function checkSignature(expected: string, given: string, echo: () => string): void {
   if (!equalText(expected, given)) {
     throw new ApiError(
       400,
       'SignatureDoesNotMatch',
-      `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`,
+      `Specified signature is not matched with our calculation. server string to sign is:${echo()}`,
     );
   }
 }
@@ -125,15 +127,16 @@ function authenticateAcs3(facts: OpenApiRequestFacts, settings: AuthenticationSe
   checkTimestamp(settings, 'x-acs-date', facts.header('x-acs-date'));
   const nonce = facts.header('x-acs-signature-nonce');
   if (nonce === '') throw missingParameter('x-acs-signature-nonce');
-  const stringToSign = acs3StringToSign({
+  const canonical = {
     method: facts.method,
     pathname: facts.pathname,
     query: facts.query,
     headers: facts.header,
     signedHeaders: auth.signedHeaders,
     payloadHash: facts.payloadHash,
-  });
-  checkSignature(acs3Signature(secret, stringToSign), auth.signature, stringToSign);
+  };
+  const stringToSign = acs3StringToSign(canonical);
+  checkSignature(acs3Signature(secret, stringToSign), auth.signature, () => acs3StringToSign({ ...canonical, query: redactedParams(facts.query) }));
   checkNonce(settings, auth.accessKeyId, nonce);
   return { accessKeyId: auth.accessKeyId, action };
 }
@@ -150,7 +153,7 @@ function authenticateV1(facts: OpenApiRequestFacts, settings: AuthenticationSett
   const secret = secretOf(settings, accessKeyId);
   checkTimestamp(settings, 'Timestamp', get('Timestamp'));
   const stringToSign = v1StringToSign(facts.method, params);
-  checkSignature(v1Signature(secret, stringToSign), get('Signature'), stringToSign);
+  checkSignature(v1Signature(secret, stringToSign), get('Signature'), () => v1StringToSign(facts.method, redactedParams(params)));
   checkNonce(settings, accessKeyId, get('SignatureNonce'));
   return { accessKeyId, action: get('Action') };
 }
@@ -158,8 +161,9 @@ function authenticateV1(facts: OpenApiRequestFacts, settings: AuthenticationSett
 /**
  * Authenticates an OpenAPI request or throws the gateway's error: `IncompleteSignature`,
  * `MissingParameter`, `InvalidVersion`, `InvalidAccessKeyId.NotFound` (404), `IllegalTimestamp`,
- * `InvalidTimeStamp.Format`, `InvalidTimeStamp.Expired`, `SignatureDoesNotMatch` or
- * `SignatureNonceUsed` (400 unless noted). The nonce is recorded only once the signature verifies.
+ * `InvalidTimeStamp.Format`, `InvalidTimeStamp.Expired`, `SignatureDoesNotMatch` (its echoed string
+ * to sign has every value but the signing protocol's redacted) or `SignatureNonceUsed` (400 unless
+ * noted). The nonce is recorded only once the signature verifies.
  */
 export function authenticate(facts: OpenApiRequestFacts, settings: AuthenticationSettings): Authenticated {
   const authorization = facts.header('authorization');
