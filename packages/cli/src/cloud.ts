@@ -116,8 +116,12 @@ function openAws(context: Context, flags: CloudFlags, env: Env): CloudKms {
 function findFailure(error: unknown, codes: readonly string[], depth = 0): { code: string; message: string } | undefined {
   if (typeof error !== 'object' || error === null || depth > 4) return undefined;
   const { code, message, details, cause } = error as { code?: unknown; message?: unknown; details?: unknown; cause?: unknown };
-  if (typeof code === 'string' && codes.includes(code)) return { code, message: typeof message === 'string' ? message : '' };
-  const failures = typeof details === 'object' && details !== null ? (details as { failures?: unknown }).failures : undefined;
+  const text = typeof message === 'string' ? message : '';
+  if (typeof code === 'string' && codes.includes(code)) return { code, message: text };
+  const facts = typeof details === 'object' && details !== null ? (details as { code?: unknown; failures?: unknown }) : {};
+  // A writer's KmsError names the KMS's code in its details (it keeps no cause).
+  if (typeof facts.code === 'string' && codes.includes(facts.code)) return { code: facts.code, message: text };
+  const failures = facts.failures;
   for (const failure of Array.isArray(failures) ? (failures as unknown[]) : []) {
     const found = findFailure(failure, codes, depth + 1);
     if (found) return found;

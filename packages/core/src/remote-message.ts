@@ -17,8 +17,11 @@ const ECHO = /(?:\b(?:the|server)\s+)?(?:string[\s_-]*to[\s_-]*sign|canonical[\s
 /** A query string (after `?` in a URL or request target). */
 const QUERY = /\?[^\s'"]+/g;
 
-/** A run of base64 / hex characters long enough to be key or blob bytes. */
-const LONG_RUN = /[A-Za-z0-9+/]{20,}={0,2}/g;
+/**
+ * A run of base64 / hex characters long enough to be key or blob bytes: 22 is the shortest run
+ * of a 16-byte key (base64 without its padding); a KMS key id's 21 characters stay readable.
+ */
+const LONG_RUN = /[A-Za-z0-9+/]{22,}={0,2}/g;
 
 /** Control characters (newline aside) and bidirectional overrides: a remote text must not steer a terminal. */
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;

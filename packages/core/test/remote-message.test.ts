@@ -53,8 +53,13 @@ describe('safeRemoteMessage', () => {
     expect(safeRemoteMessage(network)).toBe('connect ECONNRESET. POST http://127.0.0.1:1/?<redacted> failed.');
     const bare = safeRemoteMessage(`the key ${b64} and ${key.toString('hex')} were refused`);
     expect(bare).toBe('the key <redacted> and <redacted> were refused');
+    // The shortest data key dek asks for: 16 bytes, 22 base64 characters without padding.
+    const short = Buffer.from('0123456789abcdef0123456789abcdef', 'hex');
+    expect(safeRemoteMessage(`k=${short.toString('base64').replace(/=+$/, '')}.`)).toBe('k=<redacted>.');
     for (const kept of [
       'The key key-abc is not a symmetric key. Forbidden.OnlySymmetricKeySupported InvalidSignatureException',
+      'The key key-afo8mnamty6gmb3vkvqoa is not a symmetric key. The API only supports symmetric keys.',
+      'Key version key-afo8mnamty6gmb3vkvqoa-3e9fq0w1zt is disabled.',
       'No keystore at /home/someuser/projects/dek/keystore.json (create one with `dek init`).',
       'Cannot read keystore /Users/SomeOne/Library/Application/keystore.json: EACCES.',
     ]) {
