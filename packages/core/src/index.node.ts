@@ -1,6 +1,6 @@
 /**
  * Node entry of `@dek/core`: the portable API with node:crypto (OpenSSL, AES-NI) as the default
- * AES-GCM backend.
+ * AES-GCM backend; `nobleAesGcm` loads `@noble/ciphers` on its first call only.
  *
  * @packageDocumentation
  */
@@ -9,5 +9,6 @@ import { setDefaultAesGcm } from './aead/default.js';
 
 setDefaultAesGcm(nodeAesGcm);
 
-export * from './index.js';
+export * from './api.js';
 export { nodeAesGcm } from './aead/node.js';
+export { nobleAesGcm } from './aead/noble-lazy.js';

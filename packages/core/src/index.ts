@@ -5,11 +5,10 @@
  *
  * @packageDocumentation
  */
-export * from './errors.js';
-export * from './bytes.js';
-export * from './random.js';
-export * from './kms-blob.js';
-export * from './aead/index.js';
-export * from './hkdf.js';
-export * from './chunked/index.js';
-export * from './header/index.js';
+import { nobleAesGcm } from './aead/noble.js';
+import { setDefaultAesGcm } from './aead/default.js';
+
+setDefaultAesGcm(nobleAesGcm);
+
+export * from './api.js';
+export { nobleAesGcm } from './aead/noble.js';

@@ -14,7 +14,8 @@
  *
  * @module
  */
-import { Packr } from 'msgpackr';
+// 'msgpackr/pack' is msgpackr without its Node entry, which loads a native decoder this codec never uses.
+import { Packr } from 'msgpackr/pack';
 import type { SuiteName } from '../chunked/index.js';
 import { ArgumentError, FormatError, TruncatedError } from '../errors.js';
 import { type ContextEntry, contextEntries, type EncryptionContext } from './context.js';
@@ -121,13 +122,16 @@ function valueProblem(rule: SlotRule, byteLength: number, text?: string): string
 
 // Deterministic msgpack: plain maps (Map instances, in insertion order), no records or shared
 // structures, no bundled strings, Uint8Array as bin (moreTypes off), shortest length forms.
-const packr = new Packr({
-  useRecords: false,
-  moreTypes: false,
-  structuredClone: false,
-  bundleStrings: false,
-  useToJSON: false,
-});
+// Made on first use, not at import.
+let packr: Packr | undefined;
+const packer = (): Packr =>
+  (packr ??= new Packr({
+    useRecords: false,
+    moreTypes: false,
+    structuredClone: false,
+    bundleStrings: false,
+    useToJSON: false,
+  }));
 
 function checkSlot(slot: KeySlot, path: string): Map<string, string | Uint8Array> {
   if (typeof slot !== 'object' || slot === null) throw new ArgumentError(`${path} must be an object`, { field: path });
@@ -169,7 +173,7 @@ export function encodeHeader(header: EnvelopeHeader): Uint8Array {
   if (!Array.isArray(slots) || slots.length < 1 || slots.length > MAX_SLOTS) {
     throw new ArgumentError(`slots must be an array of 1..${MAX_SLOTS} slots`, { field: 'slots', limit: MAX_SLOTS });
   }
-  const body = packr.pack(
+  const body = packer().pack(
     new Map<string, unknown>([
       ['suite', header.suite],
       ['context', context],
