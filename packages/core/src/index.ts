@@ -7,8 +7,11 @@
  */
 import { nobleAesGcm } from './aead/noble.js';
 import { setDefaultAesGcm } from './aead/default.js';
+import { setDefaultHashes } from './hashes/hashes.js';
+import { nobleHashes } from './hashes/noble.js';
 
 setDefaultAesGcm(nobleAesGcm);
+setDefaultHashes(nobleHashes);
 
 export * from './api.js';
 export { nobleAesGcm } from './aead/noble.js';
