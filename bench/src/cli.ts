@@ -69,13 +69,20 @@ export interface CliBench {
   readonly rss: { readonly idleMiB: number; readonly rows: readonly CliRssRow[] } | undefined;
   readonly concurrencyOption: boolean;
   readonly profile: ProfileSummary;
+  /** The `dek` entry run, relative to packages/cli. */
+  readonly entry: string;
+}
+
+const cliRoot = new URL('../../packages/cli/', import.meta.url);
+
+/** The `bin` of packages/cli, as its package.json names it. */
+function dekBin(): string {
+  return (JSON.parse(readFileSync(new URL('package.json', cliRoot), 'utf8')) as { bin: { dek: string } }).bin.dek;
 }
 
 /** The built `dek` entry (the `bin` of packages/cli). */
 function dekEntry(): string {
-  const root = new URL('../../packages/cli/', import.meta.url);
-  const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { bin: { dek: string } };
-  const entry = new URL(pkg.bin.dek, root).pathname;
+  const entry = new URL(dekBin(), cliRoot).pathname;
   if (!existsSync(entry)) throw new Error(`${entry} does not exist: run pnpm build first`);
   return entry;
 }
@@ -229,7 +236,7 @@ export async function benchCli(): Promise<CliBench> {
     const concurrencyOption = /--concurrency\b/.test(await fx.run(fx.dek('encrypt', '--help')));
     const rss = canMeasureRss() ? await measureRss(fx, concurrencyOption) : undefined;
     const profile = await profileEncrypt(fx);
-    return { ageVersion: fx.age?.version, rows, startup, rss, concurrencyOption, profile };
+    return { ageVersion: fx.age?.version, rows, startup, rss, concurrencyOption, profile, entry: dekBin() };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -289,7 +296,7 @@ export function cliSection(result: CliBench): Section {
     title: `dek command line against age: ${SIZE} file, whole processes`,
     note: [
       `One generated ${SIZE} file in os.tmpdir() (page cache), a temporary local keystore, and an X25519 identity for age${result.ageVersion === undefined ? '' : ` ${result.ageVersion}`} (\`age-keygen\`).`,
-      `Each row is a whole process started from here, timed to its exit; median over ${rounds} rounds after one warm-up round, the commands interleaved, every run writing a new output file.`,
+      `\`dek\` is \`node packages/cli/${result.entry.replace(/^\.\//, '')}\` (the package's \`bin\`). Each row is a whole process started from here, timed to its exit; median over ${rounds} round${rounds === 1 ? '' : 's'} after one warm-up round, the commands interleaved, every run writing a new output file.`,
       'MB/s = plaintext bytes over wall time. `dek encrypt -o` / `dek decrypt -o` fsync their output before renaming it into place; age and cp do not.',
       'The pipe rows put `cat` on both sides, so neither tool sees a file.',
       ...(result.ageVersion !== undefined ? [] : ['\n\n**`age` is not installed here (`apt-get install -y age`): its rows and targets were skipped.**']),

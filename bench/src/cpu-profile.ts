@@ -48,8 +48,8 @@ const URL_CATEGORIES: readonly (readonly [RegExp, string])[] = [
   [/^node:(internal\/)?crypto|@noble/, 'crypto'],
   [/^node:(internal\/)?(fs|net|tty|pipe|stream_base_commons|child_process|worker)/, 'I/O, fs and threads'],
   [/^node:(internal\/)?(streams?|webstreams)\b/, 'Node streams'],
-  [/^node:internal\/(modules|vm)|^node:internal\/main/, 'module loading'],
-  [/\/packages\//, 'dek code'],
+  [/^node:internal\/(modules|vm|main|bootstrap)/, 'module loading'],
+  [/\/packages\//, 'dek code (with what its bundle holds)'],
   [/^node:/, 'other Node internals'],
 ];
 
