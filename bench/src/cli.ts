@@ -42,10 +42,10 @@ export const CLI_ROWS = {
   dekEncrypt: '`dek encrypt -o` file to file',
   ageDecrypt: '`age -d` file to file',
   dekDecrypt: '`dek decrypt -o` file to file',
-  agePipeEncrypt: 'pipes: `cat | age -r | cat`',
-  dekPipeEncrypt: 'pipes: `cat | dek encrypt | cat`',
-  agePipeDecrypt: 'pipes: `cat | age -d | cat`',
-  dekPipeDecrypt: 'pipes: `cat | dek decrypt | cat`',
+  agePipeEncrypt: '`age -r` through pipes',
+  dekPipeEncrypt: '`dek encrypt` through pipes',
+  agePipeDecrypt: '`age -d` through pipes',
+  dekPipeDecrypt: '`dek decrypt` through pipes',
 } as const;
 
 const STARTUP_ROWS = { node: '`node -e 0`', version: '`dek --version`', encrypt: '`dek encrypt -o` of 1 KiB', decrypt: '`dek decrypt -o` of 1 KiB' } as const;
@@ -298,7 +298,7 @@ export function cliSection(result: CliBench): Section {
       `One generated ${SIZE} file in os.tmpdir() (page cache), a temporary local keystore, and an X25519 identity for age${result.ageVersion === undefined ? '' : ` ${result.ageVersion}`} (\`age-keygen\`).`,
       `\`dek\` is \`node packages/cli/${result.entry.replace(/^\.\//, '')}\` (the package's \`bin\`). Each row is a whole process started from here, timed to its exit; median over ${rounds} round${rounds === 1 ? '' : 's'} after one warm-up round, the commands interleaved, every run writing a new output file.`,
       'MB/s = plaintext bytes over wall time. `dek encrypt -o` / `dek decrypt -o` fsync their output before renaming it into place; age and cp do not.',
-      'The pipe rows put `cat` on both sides, so neither tool sees a file.',
+      'The pipe rows run `cat in | ... | cat > out`, so neither tool sees a file.',
       ...(result.ageVersion !== undefined ? [] : ['\n\n**`age` is not installed here (`apt-get install -y age`): its rows and targets were skipped.**']),
     ].join(' '),
     rows: result.rows,
