@@ -56,6 +56,21 @@ const originalUrls = {
   },
 };
 
+// commander requires node:child_process (and with it net and dgram) when it loads, for executable
+// sub-commands, which dek has none of: hand it a stand-in that loads the module on first use.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      args.importer.includes(`${sep}commander${sep}`) ? { path: 'child_process', namespace: 'lazy' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+      contents: "module.exports = new Proxy({}, { get: (_, name) => require('node:child_process')[name] });",
+      loader: 'js',
+    }));
+  },
+};
+
 // Chunk names change with their contents: start empty so that no stale chunk stays.
 await rm(outdir, { recursive: true, force: true });
 await build({
@@ -77,5 +92,5 @@ await build({
       'const __dekImportPath = (specifier, parent) => __dekPathToFileURL(__dekCreateRequire(parent).resolve(specifier)).href;',
     ].join('\n'),
   },
-  plugins: [originalUrls],
+  plugins: [originalUrls, lazyChildProcess],
 });
