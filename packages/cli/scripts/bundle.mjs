@@ -19,19 +19,22 @@ const packagesDir = dirname(cli.replace(/[/\\]$/, ''));
 
 /**
  * For a built file of a workspace package (packages/<dir>/dist/...): an expression for its URL at
- * run time, relative to its package's entry (or, for the CLI, to the bundle's own directory).
+ * run time, relative to its package's entry.
  */
 const urlExpressions = new Map();
 async function originalUrl(file) {
   const dir = relative(packagesDir, file).split(sep)[0];
   if (!urlExpressions.has(dir)) {
     const { name } = JSON.parse(await readFile(join(packagesDir, dir, 'package.json'), 'utf8'));
-    urlExpressions.set(
-      dir,
-      dir === relative(packagesDir, cli).split(sep)[0]
-        ? { base: join(cli, 'dist'), expression: "new URL('../', import.meta.url)" }
-        : { base: dirname(fileURLToPath(import.meta.resolve(name))), expression: `import.meta.resolve(${JSON.stringify(name)})` },
-    );
+    // The bundle finds the package at run time as the CLI would: it must be the CLI itself or one
+    // of its dependencies.
+    let entry;
+    try {
+      entry = import.meta.resolve(name);
+    } catch {
+      throw new Error(`${name} is bundled but @dek/cli cannot resolve it: add it to the dependencies of packages/cli`);
+    }
+    urlExpressions.set(dir, { base: dirname(fileURLToPath(entry)), expression: `import.meta.resolve(${JSON.stringify(name)})` });
   }
   const { base, expression } = urlExpressions.get(dir);
   return `new URL(${JSON.stringify(relative(base, file).split(sep).join('/'))}, ${expression}).href`;
