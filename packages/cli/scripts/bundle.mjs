@@ -19,15 +19,14 @@ const packagesDir = dirname(cli.replace(/[/\\]$/, ''));
 
 /**
  * For a built file of a workspace package (packages/<dir>/dist/...): an expression for its URL at
- * run time, relative to its package's entry.
+ * run time. The CLI's own files are next to the bundle (dist/ and dist/bundle/); another package's
+ * are found relative to its entry, which the bundle resolves as the CLI would.
  */
-const urlExpressions = new Map();
+const urlExpressions = new Map([[relative(packagesDir, cli).split(sep)[0], { base: join(cli, 'dist'), expression: "new URL('../', import.meta.url)" }]]);
 async function originalUrl(file) {
   const dir = relative(packagesDir, file).split(sep)[0];
   if (!urlExpressions.has(dir)) {
     const { name } = JSON.parse(await readFile(join(packagesDir, dir, 'package.json'), 'utf8'));
-    // The bundle finds the package at run time as the CLI would: it must be the CLI itself or one
-    // of its dependencies.
     let entry;
     try {
       entry = import.meta.resolve(name);
