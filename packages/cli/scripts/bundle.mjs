@@ -6,6 +6,8 @@
  * worker files, package.json) resolves as it would unbundled. Likewise a dynamic `import()` of
  * another package (a lazily loaded cloud SDK) stays outside the bundle and resolves from the
  * module that imports it: bundling would change how CommonJS modules look when imported.
+ *
+ * @module
  */
 import { build } from 'esbuild';
 import { readFile, rm } from 'node:fs/promises';
