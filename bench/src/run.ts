@@ -1,7 +1,9 @@
 /**
  * `pnpm bench`: runs every benchmark section in one process (RSS in child processes), writes
  * bench/RESULTS.md and bench/throughput.svg. `pnpm bench envelope kms` runs only the named
- * sections and prints the report without writing files.
+ * sections and prints the report without writing files; e.g. `node bench/dist/run.js cli` (after
+ * `pnpm build`) runs only the `dek` command line against age, and DEK_BENCH_FILE_MIB=64 makes its
+ * file small for a quick check of the harness (default 1024).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -9,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderChart } from './chart.js';
 import { benchChunkLayer } from './chunk-layer.js';
+import { benchCli, cliSection, cliTargets, type CliBench } from './cli.js';
 import { ENVELOPE_BYTES, MODES, PEER_BYTES, PEERS, ROWS, benchEnvelope, concurrencyContext } from './envelope.js';
 import { FILE_BYTES, FILE_ROWS, benchFiles } from './file.js';
 import { KMS_ROWS, benchKms } from './kms.js';
@@ -38,7 +41,7 @@ function version(name: string): string {
 }
 
 /** Results kept for the targets and the chart. */
-const found: { rows: Throughput[]; rss?: { idleMiB: number; rows: RssRow[] } } = { rows: [] };
+const found: { rows: Throughput[]; rss?: { idleMiB: number; rows: RssRow[] }; cli?: CliBench } = { rows: [] };
 
 function row(name: string): Throughput | undefined {
   return found.rows.find((r) => r.name === name);
@@ -156,6 +159,10 @@ const sections: Record<string, () => Promise<Section>> = {
       ],
     };
   },
+  cli: async () => {
+    found.cli = await benchCli();
+    return cliSection(found.cli);
+  },
 };
 
 function targets(): TargetLine[] {
@@ -164,8 +171,8 @@ function targets(): TargetLine[] {
     lines.push({ target, measured: value === undefined ? 'not run' : `${value.toFixed(2)}x ${against}`, met: value === undefined ? undefined : value >= goal });
   };
   const one = MODES.single;
-  atLeast('single thread: encryption >= 0.85x raw loop (stream, memory to sink)', ratio(ROWS.streamEnc(one), ROWS.rawSeal), 0.85, 'raw');
-  atLeast('single thread: decryption >= 0.85x raw loop (stream, memory to sink)', ratio(ROWS.streamDec(one), ROWS.rawOpen), 0.85, 'raw');
+  atLeast('single thread: encryption >= 0.9x raw loop (stream, memory to sink)', ratio(ROWS.streamEnc(one), ROWS.rawSeal), 0.9, 'raw');
+  atLeast('single thread: decryption >= 0.9x raw loop (stream, memory to sink)', ratio(ROWS.streamDec(one), ROWS.rawOpen), 0.9, 'raw');
   atLeast('single thread: encryption >= 0.85x raw loop (state machine)', ratio(ROWS.machineEnc, ROWS.rawSeal), 0.85, 'raw');
   atLeast('single thread: decryption >= 0.85x raw loop (state machine)', ratio(ROWS.machineDec, ROWS.rawOpen), 0.85, 'raw');
   atLeast('single thread: one-shot encrypt() >= 0.85x raw loop into a new array', ratio(ROWS.oneShotEnc(one), ROWS.rawSealInto), 0.85, 'raw into new array');
@@ -192,6 +199,7 @@ function targets(): TargetLine[] {
       });
     }
   }
+  if (found.cli !== undefined) lines.push(...cliTargets(found.cli));
   return lines;
 }
 

@@ -14,15 +14,15 @@ import type { DecryptFlags } from './commands/decrypt.js';
 import type { RewrapFlags } from './commands/rewrap.js';
 import type { ServeFlags } from './commands/serve.js';
 
-// Each command's module (and the libraries it needs) is loaded only when that command runs,
-// so `dek --help` and usage errors stay fast.
+// The commands (and the libraries they need) are loaded only when one runs, so `dek --help` and
+// usage errors stay fast; all but serve from one module, which the bundle loads as one chunk.
 const commands = {
-  init: () => import('./commands/init.js'),
-  key: () => import('./commands/key.js'),
-  encrypt: () => import('./commands/encrypt.js'),
-  decrypt: () => import('./commands/decrypt.js'),
-  inspect: () => import('./commands/inspect.js'),
-  rewrap: () => import('./commands/rewrap.js'),
+  init: () => import('./commands/all.js'),
+  key: () => import('./commands/all.js'),
+  encrypt: () => import('./commands/all.js'),
+  decrypt: () => import('./commands/all.js'),
+  inspect: () => import('./commands/all.js'),
+  rewrap: () => import('./commands/all.js'),
   serve: () => import('./commands/serve.js'),
 };
 

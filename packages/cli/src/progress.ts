@@ -5,12 +5,16 @@
  *
  * @module
  */
+import { createRequire } from 'node:module';
 import { Transform, type TransformCallback } from 'node:stream';
-import cliProgress from 'cli-progress';
+import type cliProgress from 'cli-progress';
 import { onInterrupt } from './io/cleanup.js';
 
 /** Wait before showing a bar, in milliseconds. */
 const SHOW_AFTER_MS = 500;
+
+// cli-progress is loaded when a bar is first shown: most runs never show one.
+const requireLazily = createRequire(import.meta.url);
 
 /** A byte counter to put in a pipeline, and its bar. */
 export interface Progress {
@@ -71,7 +75,7 @@ export function createProgress(options: { label: string; total: number | undefin
   onBytes = (count) => {
     done += count;
     if (!bar && Date.now() - started >= SHOW_AFTER_MS) {
-      bar = new cliProgress.SingleBar({ format, stream: process.stderr, hideCursor: true, clearOnComplete: true, fps: 8, etaBuffer: 64, barsize: 30 });
+      bar = new (requireLazily('cli-progress') as typeof cliProgress).SingleBar({ format, stream: process.stderr, hideCursor: true, clearOnComplete: true, fps: 8, etaBuffer: 64, barsize: 30 });
       bar.start(known ? (options.total as number) : 0, done, payload());
     } else if (bar) {
       bar.update(done, payload());

@@ -1,24 +1,20 @@
 /**
- * HKDF (RFC 5869) over SHA-256 or SHA-512, on `@noble/hashes`, with dek's argument checks.
+ * HKDF (RFC 5869) over SHA-256 or SHA-512, on the installed hash backend (node:crypto under Node,
+ * `@noble/hashes` elsewhere), with dek's argument checks.
  *
  * @module
  */
-import { extract } from '@noble/hashes/hkdf.js';
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha256, sha512 } from '@noble/hashes/sha2.js';
-import type { CHash } from '@noble/hashes/utils.js';
 import { ArgumentError } from './errors.js';
+import { defaultHashes, HASH_LENGTH, type HashName } from './hashes/hashes.js';
 
 /** Hash functions dek uses with HKDF. */
-export type HkdfHash = 'SHA-256' | 'SHA-512';
+export type HkdfHash = HashName;
 
-const HASHES: Readonly<Record<HkdfHash, CHash>> = { 'SHA-256': sha256, 'SHA-512': sha512 };
-
-function hashOf(hash: HkdfHash): CHash {
+function hashOf(hash: HkdfHash): HkdfHash {
   if (hash !== 'SHA-256' && hash !== 'SHA-512') {
     throw new ArgumentError('HKDF hash must be SHA-256 or SHA-512', { field: 'hash' });
   }
-  return HASHES[hash];
+  return hash;
 }
 
 function bytesArg(value: unknown, field: string): Uint8Array {
@@ -30,8 +26,8 @@ function infoArg(info: unknown): Uint8Array {
   return typeof info === 'string' ? new TextEncoder().encode(info) : bytesArg(info, 'info');
 }
 
-function lengthArg(hash: CHash, length: unknown): number {
-  const max = 255 * hash.outputLen;
+function lengthArg(hash: HkdfHash, length: unknown): number {
+  const max = 255 * HASH_LENGTH[hash];
   if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0 || length > max) {
     throw new ArgumentError(`HKDF output length must be an integer in 0..${max}`, { field: 'length', max });
   }
@@ -39,29 +35,33 @@ function lengthArg(hash: CHash, length: unknown): number {
 }
 
 /**
- * RFC 5869 HKDF-Expand: T(i) = HMAC(prk, T(i-1) || info || i). Written here rather than taken from
- * `@noble/hashes` because that one refuses a prk shorter than HashLen, and c2sp expands directly
- * from a 16- or 32-byte input key with SHA-512.
+ * RFC 5869 HKDF-Expand: T(i) = HMAC(prk, T(i-1) || info || i), with the prk as the HMAC key as
+ * given, of any length (c2sp expands directly from a 16- or 32-byte input key with SHA-512).
  */
-function expand(hash: CHash, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
-  const hashLength = hash.outputLen;
+function expand(hash: HkdfHash, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+  const hashes = defaultHashes();
+  const hashLength = HASH_LENGTH[hash];
   const blocks = Math.ceil(length / hashLength);
   const okm = new Uint8Array(blocks * hashLength);
-  const keyed = hmac.create(hash, prk);
   const counter = new Uint8Array(1);
-  let previous = new Uint8Array(0);
+  let previous: Uint8Array = new Uint8Array(0);
   for (let i = 0; i < blocks; i++) {
     counter[0] = i + 1;
-    const mac = keyed.clone();
-    previous = mac.update(previous).update(info).update(counter).digest();
+    const block = hashes.hmac(hash, prk, previous, info, counter);
+    previous.fill(0);
+    previous = block;
     okm.set(previous, i * hashLength);
   }
-  keyed.destroy();
   previous.fill(0);
   if (okm.length === length) return okm;
   const out = new Uint8Array(okm.subarray(0, length));
   okm.fill(0);
   return out;
+}
+
+/** RFC 5869 HKDF-Extract: HMAC(salt, ikm), an empty salt standing for HashLen zero bytes. */
+function extract(hash: HkdfHash, ikm: Uint8Array, salt: Uint8Array): Uint8Array {
+  return defaultHashes().hmac(hash, salt.length > 0 ? salt : new Uint8Array(HASH_LENGTH[hash]), ikm);
 }
 
 /**

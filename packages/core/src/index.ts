@@ -5,12 +5,13 @@
  *
  * @packageDocumentation
  */
-export * from './errors.js';
-export * from './remote-message.js';
-export * from './bytes.js';
-export * from './random.js';
-export * from './kms-blob.js';
-export * from './aead/index.js';
-export * from './hkdf.js';
-export * from './chunked/index.js';
-export * from './header/index.js';
+import { nobleAesGcm } from './aead/noble.js';
+import { setDefaultAesGcm } from './aead/default.js';
+import { setDefaultHashes } from './hashes/hashes.js';
+import { nobleHashes } from './hashes/noble.js';
+
+setDefaultAesGcm(nobleAesGcm);
+setDefaultHashes(nobleHashes);
+
+export * from './api.js';
+export { nobleAesGcm } from './aead/noble.js';

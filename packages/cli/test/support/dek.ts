@@ -1,7 +1,7 @@
 /**
- * Runs the BUILT `dek` binary (packages/cli/dist/bin.js) as a child process. `ensureBuilt()`
- * runs the workspace build (`tsc -b packages/cli`) when dist is missing or older than any source,
- * under a lock so parallel test files build once.
+ * Runs the BUILT `dek` binary (packages/cli/dist/bundle/dek.js, the package's `bin`) as a child
+ * process. `ensureBuilt()` runs the workspace build (`tsc -b packages/cli`, then the bundle) when
+ * it is missing or older than any source, under a lock so parallel test files build once.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmdirSync, statSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 /** The repository root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 /** The built executable. */
-export const BIN = join(ROOT, 'packages/cli/dist/bin.js');
+export const BIN = join(ROOT, 'packages/cli/dist/bundle/dek.js');
 const BUILD_INFO = join(ROOT, 'packages/cli/dist/.tsbuildinfo');
 const PACKAGES = ['core', 'kms-adapter', 'stream', 'kms-server', 'cli'];
 
@@ -57,7 +57,8 @@ export function ensureBuilt(): void {
   try {
     if (!isStale()) return;
     const result = spawnSync(join(ROOT, 'node_modules/.bin/tsc'), ['-b', 'packages/cli'], { cwd: ROOT, encoding: 'utf8' });
-    if (mtime(BIN) === 0) throw new Error(`build failed:\n${result.stdout}${result.stderr}`);
+    const bundle = spawnSync(process.execPath, ['packages/cli/scripts/bundle.mjs'], { cwd: ROOT, encoding: 'utf8' });
+    if (isStale()) throw new Error(`build failed:\n${result.stdout}${result.stderr}${bundle.stdout}${bundle.stderr}`);
   } finally {
     rmdirSync(lock);
   }
@@ -90,7 +91,7 @@ function childEnv(options: DekOptions): Record<string, string> {
   return Object.assign(env, options.env);
 }
 
-/** Starts `node dist/bin.js ...args` with piped stdio and leaves it running. */
+/** Starts `node dist/bundle/dek.js ...args` with piped stdio and leaves it running. */
 export function startDek(args: readonly string[], options: DekOptions = {}): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: childEnv(options), stdio: ['pipe', 'pipe', 'pipe'] });
 }
@@ -104,7 +105,7 @@ export async function waitFor(check: () => boolean, what: string): Promise<void>
   }
 }
 
-/** Runs `node dist/bin.js ...args`. stdin, stdout and stderr are pipes (never a terminal). */
+/** Runs `node dist/bundle/dek.js ...args`. stdin, stdout and stderr are pipes (never a terminal). */
 export function dek(args: readonly string[], options: DekOptions = {}): Promise<DekResult> {
   return new Promise((resolvePromise, reject) => {
     const child = startDek(args, options);

@@ -9,9 +9,9 @@
  *
  * @module
  */
-import { sha256 } from '@noble/hashes/sha2.js';
 import type { SuiteName } from '../chunked/index.js';
 import { ArgumentError } from '../errors.js';
+import { defaultHashes } from '../hashes/hashes.js';
 import { isSuiteName, MAX_CONTEXT_BYTES, MAX_CONTEXT_PAIRS } from './limits.js';
 import { compareBytes, isWellFormed, utf8Encode } from './utf8.js';
 
@@ -100,5 +100,5 @@ export function encodeContext(suite: SuiteName, context: EncryptionContext): Uin
 /** The KMS `Aad` of every slot: SHA-256(CTX), 32 bytes. */
 export function kmsAad(ctx: Uint8Array): Uint8Array {
   if (!(ctx instanceof Uint8Array)) throw new ArgumentError('ctx must be a Uint8Array', { field: 'ctx' });
-  return sha256(ctx);
+  return defaultHashes().sha256(ctx);
 }

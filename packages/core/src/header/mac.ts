@@ -7,10 +7,9 @@
  *
  * @module
  */
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { constantTimeEqual, zeroize } from '../bytes.js';
 import { ArgumentError, HeaderMacError } from '../errors.js';
+import { defaultHashes } from '../hashes/hashes.js';
 import { hkdfExpand } from '../hkdf.js';
 import { HEADER_MAC_LENGTH } from './limits.js';
 
@@ -43,7 +42,7 @@ export function computeHeaderMac(dataKey: Uint8Array, maced: Uint8Array): Uint8A
   checkBytes(maced, 'maced');
   const key = headerMacKey(dataKey);
   try {
-    return hmac(sha256, key, maced);
+    return defaultHashes().hmac('SHA-256', key, maced);
   } finally {
     zeroize(key);
   }
