@@ -46,7 +46,7 @@ const headerArb: fc.Arbitrary<EnvelopeHeader> = fc.record({
 
 const compareUtf8 = (a: string, b: string): number => Buffer.compare(Buffer.from(utf8(a)), Buffer.from(utf8(b)));
 
-/** The body a header must encode to, built by hand (not by the codec) from the format rules. */
+/** The body a header must encode to, built by hand (not by msgpackr) from the format rules. */
 function expectedBody(h: EnvelopeHeader): Part {
   const context = Object.keys(h.context)
     .sort(compareUtf8)

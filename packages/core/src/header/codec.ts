@@ -5,7 +5,7 @@
  * magic 0x89 'D' 'E' 'K' | version 0x01 | n (u32be, 1..65536) | body (n bytes, one MessagePack map) | MAC (32)
  * ```
  *
- * The body is written deterministically (writer.ts): one map with the keys `suite`, `context`,
+ * The body is written deterministically with msgpackr: one map with the keys `suite`, `context`,
  * `slots` in that order; `context` a map with its keys sorted by UTF-8 bytes; each slot a map with
  * `kms`, `keyId`, `keyVersionId`?, `blob`, `iv`?, `algorithm`? in that order; `blob` and `iv` as
  * bin; every length in its shortest form. Decoding accepts exactly that encoding and nothing
@@ -14,9 +14,11 @@
  *
  * @module
  */
+// 'msgpackr/pack' is msgpackr without its Node entry, which loads a native decoder this codec never uses.
+import { Packr } from 'msgpackr/pack';
 import type { SuiteName } from '../chunked/index.js';
 import { ArgumentError, FormatError, TruncatedError } from '../errors.js';
-import { contextEntries, type EncryptionContext } from './context.js';
+import { type ContextEntry, contextEntries, type EncryptionContext } from './context.js';
 import {
   ENVELOPE_MAGIC,
   ENVELOPE_VERSION,
@@ -36,7 +38,6 @@ import {
   PRELUDE_LENGTH,
 } from './limits.js';
 import { BodyReader } from './reader.js';
-import { BodyWriter } from './writer.js';
 import { compareBytes, isWellFormed, utf8Encode } from './utf8.js';
 
 /** One way to unwrap the data key: a KMS key and the data key wrapped under it. */
@@ -119,6 +120,19 @@ function valueProblem(rule: SlotRule, byteLength: number, text?: string): string
   return undefined;
 }
 
+// Deterministic msgpack: plain maps (Map instances, in insertion order), no records or shared
+// structures, no bundled strings, Uint8Array as bin (moreTypes off), shortest length forms.
+// Made on first use, not at import.
+let packr: Packr | undefined;
+const packer = (): Packr =>
+  (packr ??= new Packr({
+    useRecords: false,
+    moreTypes: false,
+    structuredClone: false,
+    bundleStrings: false,
+    useToJSON: false,
+  }));
+
 function checkSlot(slot: KeySlot, path: string): Map<string, string | Uint8Array> {
   if (typeof slot !== 'object' || slot === null) throw new ArgumentError(`${path} must be an object`, { field: path });
   for (const key of Object.keys(slot)) {
@@ -154,34 +168,19 @@ function checkSlot(slot: KeySlot, path: string): Map<string, string | Uint8Array
 export function encodeHeader(header: EnvelopeHeader): Uint8Array {
   if (typeof header !== 'object' || header === null) throw new ArgumentError('header must be an object', { field: 'header' });
   if (!isSuiteName(header.suite)) throw new ArgumentError('header suite is unknown', { field: 'suite' });
-  const context = contextEntries(header.context);
+  const context = new Map(contextEntries(header.context).map((e: ContextEntry) => [e.key, e.value]));
   const { slots } = header;
   if (!Array.isArray(slots) || slots.length < 1 || slots.length > MAX_SLOTS) {
     throw new ArgumentError(`slots must be an array of 1..${MAX_SLOTS} slots`, { field: 'slots', limit: MAX_SLOTS });
   }
-  // Array.from, not map: a hole in a sparse array must be rejected, not skipped.
-  const checkedSlots = Array.from({ length: slots.length }, (_, i) => checkSlot(slots[i]!, `slots[${i}]`));
-  const writer = new BodyWriter();
-  writer.mapHeader(ROOT_KEYS.length);
-  writer.string('suite');
-  writer.string(header.suite);
-  writer.string('context');
-  writer.mapHeader(context.length);
-  for (const entry of context) {
-    writer.string(entry.keyBytes);
-    writer.string(entry.valueBytes);
-  }
-  writer.string('slots');
-  writer.arrayHeader(checkedSlots.length);
-  for (const slot of checkedSlots) {
-    writer.mapHeader(slot.size);
-    for (const [key, value] of slot) {
-      writer.string(key);
-      if (typeof value === 'string') writer.string(value);
-      else writer.binary(value);
-    }
-  }
-  const body = writer.finish();
+  const body = packer().pack(
+    new Map<string, unknown>([
+      ['suite', header.suite],
+      ['context', context],
+      // Array.from, not map: a hole in a sparse array must be rejected, not packed as nil.
+      ['slots', Array.from({ length: slots.length }, (_, i) => checkSlot(slots[i]!, `slots[${i}]`))],
+    ]),
+  );
   if (body.length > MAX_HEADER_BODY_LENGTH) {
     throw new ArgumentError(`header body is ${body.length} bytes, more than ${MAX_HEADER_BODY_LENGTH}`, {
       field: 'header',

@@ -1,6 +1,6 @@
 /**
  * A strict reader for the small MessagePack subset of the header body: maps, arrays, str and
- * bin, each in its shortest form (the one writer.ts writes). Anything else - other types, longer
+ * bin, each in its shortest form (the one msgpackr writes). Anything else - other types, longer
  * length forms than needed, malformed UTF-8, data running past the body - is a FormatError that
  * names the field being read and the absolute byte offset. It never recurses and never trusts
  * a declared length before checking it against the bytes that are left.
@@ -25,7 +25,7 @@ function kindOf(b: number): string {
 }
 
 /** A length-prefixed MessagePack family: its fix range (if any) and 8/16/32-bit forms. */
-export interface Family {
+interface Family {
   readonly name: string;
   readonly fixBase?: number;
   readonly fixMax?: number;
@@ -33,10 +33,10 @@ export interface Family {
   readonly forms: readonly [number, number, number];
 }
 
-export const MAP: Family = { name: 'a map', fixBase: 0x80, fixMax: 15, forms: [0, 0xde, 0xdf] };
-export const ARRAY: Family = { name: 'an array', fixBase: 0x90, fixMax: 15, forms: [0, 0xdc, 0xdd] };
-export const STR: Family = { name: 'a string', fixBase: 0xa0, fixMax: 31, forms: [0xd9, 0xda, 0xdb] };
-export const BIN: Family = { name: 'binary', forms: [0xc4, 0xc5, 0xc6] };
+const MAP: Family = { name: 'a map', fixBase: 0x80, fixMax: 15, forms: [0, 0xde, 0xdf] };
+const ARRAY: Family = { name: 'an array', fixBase: 0x90, fixMax: 15, forms: [0, 0xdc, 0xdd] };
+const STR: Family = { name: 'a string', fixBase: 0xa0, fixMax: 31, forms: [0xd9, 0xda, 0xdb] };
+const BIN: Family = { name: 'binary', forms: [0xc4, 0xc5, 0xc6] };
 
 /** Reads one header body; offsets in errors are absolute (body offset + `base`). */
 export class BodyReader {

@@ -1,6 +1,6 @@
 /**
  * Hand-written MessagePack and envelope bytes for the header tests (core-header), built from the
- * MessagePack spec and DESIGN.md's layout, independent of the codec under test.
+ * MessagePack spec and DESIGN.md's layout, independent of msgpackr and of the codec under test.
  */
 import { FormatError, TruncatedError } from '@dek/core';
 import { expect } from 'vitest';
