@@ -7,14 +7,14 @@
  * @module
  */
 import { ArgumentError, payloadPlaintextLength, readPrelude, sealedPayloadLength, zeroize } from '@dek/core';
-import { ExactOutput, joinBytes } from './bytes.js';
-import { checkConcurrency, isParallel } from './concurrency.js';
-import { EnvelopeDecryptor } from './decryptor.js';
-import type { DecryptOptions } from './decryptor.js';
-import { prepareEncryption, startEncryption } from './encryptor.js';
-import type { EncryptOptions, PreparedEncryption } from './encryptor.js';
-import { kmsLookup } from './kms.js';
-import { ParallelEnvelopeDecryptor, startParallelEncryption } from './parallel-envelope.js';
+import { ExactOutput, joinBytes } from './envelope/bytes.js';
+import { checkConcurrency, isParallel } from './threads/concurrency.js';
+import { EnvelopeDecryptor } from './envelope/decryptor.js';
+import type { DecryptOptions } from './envelope/decryptor.js';
+import { prepareEncryption, startEncryption } from './envelope/encryptor.js';
+import type { EncryptOptions, PreparedEncryption } from './envelope/encryptor.js';
+import { kmsLookup } from './keys/kms.js';
+import { ParallelEnvelopeDecryptor, startParallelEncryption } from './threads/parallel-envelope.js';
 
 /** Input slice per state-machine call: bounds the pieces alive at once. */
 const SLICE = 1024 * 1024;

@@ -8,12 +8,12 @@
 import { ChunkOpener, DekError, StateError, encodeContext, verifyHeaderMac, zeroize } from '@dek/core';
 import type { AesGcm, EnvelopeHeader, SuiteName } from '@dek/core';
 import { HeaderCollector } from './header-collector.js';
-import type { ChunkWorkerPool } from './worker-pool.js';
+import type { ChunkWorkerPool } from '../threads/worker-pool.js';
 import type { CollectedHeader } from './header-collector.js';
-import { kmsLookup } from './kms.js';
-import type { UnwrapKmsOptions } from './kms.js';
-import { unlockHeader } from './unwrap.js';
-import type { KmsLookup } from './unwrap.js';
+import { kmsLookup } from '../keys/kms.js';
+import type { UnwrapKmsOptions } from '../keys/kms.js';
+import { unlockHeader } from '../keys/unwrap.js';
+import type { KmsLookup } from '../keys/unwrap.js';
 
 /** Options of every decryption entry point. */
 export interface DecryptOptions extends UnwrapKmsOptions {

@@ -19,13 +19,13 @@ import {
 import type { AesGcm, EncryptionContext, SuiteName } from '@dek/core';
 import type { AdvanceKms } from '@dek/kms-adapter';
 import { joinBytes } from './bytes.js';
-import { checkConcurrency } from './concurrency.js';
-import type { Concurrency } from './concurrency.js';
-import type { ChunkWorkerPool } from './worker-pool.js';
-import { kmsDataKeys } from './data-keys.js';
-import type { DataKeyLease, DataKeyProvider, DataKeyRequest } from './data-keys.js';
-import { checkKeyId, checkKms, resolveWrapKeys } from './kms.js';
-import type { WrapKey } from './kms.js';
+import { checkConcurrency } from '../threads/concurrency.js';
+import type { Concurrency } from '../threads/concurrency.js';
+import type { ChunkWorkerPool } from '../threads/worker-pool.js';
+import { kmsDataKeys } from '../keys/data-keys.js';
+import type { DataKeyLease, DataKeyProvider, DataKeyRequest } from '../keys/data-keys.js';
+import { checkKeyId, checkKms, resolveWrapKeys } from '../keys/kms.js';
+import type { WrapKey } from '../keys/kms.js';
 
 /** The default suite. */
 export const DEFAULT_SUITE: SuiteName = 'cobblestone-256';

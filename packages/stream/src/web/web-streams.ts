@@ -4,12 +4,12 @@
  *
  * @module
  */
-import { EnvelopeDecryptor } from './decryptor.js';
-import type { DecryptOptions } from './decryptor.js';
-import { prepareEncryption, startEncryption } from './encryptor.js';
-import type { EncryptOptions, EnvelopeEncryptor } from './encryptor.js';
-import { joinBytes } from './bytes.js';
-import { kmsLookup } from './kms.js';
+import { EnvelopeDecryptor } from '../envelope/decryptor.js';
+import type { DecryptOptions } from '../envelope/decryptor.js';
+import { prepareEncryption, startEncryption } from '../envelope/encryptor.js';
+import type { EncryptOptions, EnvelopeEncryptor } from '../envelope/encryptor.js';
+import { joinBytes } from '../envelope/bytes.js';
+import { kmsLookup } from '../keys/kms.js';
 import { ArgumentError } from '@dek/core';
 
 /** Queuing options of the Web wrappers (byte counts). */

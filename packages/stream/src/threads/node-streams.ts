@@ -9,9 +9,9 @@
 import { Transform } from 'node:stream';
 import type { TransformCallback, TransformOptions } from 'node:stream';
 import type { Concurrency } from './concurrency.js';
-import type { DecryptOptions } from './decryptor.js';
-import type { PreparedEncryption } from './encryptor.js';
-import { pushPieces } from './node-push.js';
+import type { DecryptOptions } from '../envelope/decryptor.js';
+import type { PreparedEncryption } from '../envelope/encryptor.js';
+import { pushPieces } from '../node/push.js';
 import { ParallelEnvelopeDecryptor, startParallelEncryption } from './parallel-envelope.js';
 import type { ParallelEnvelopeEncryptor } from './parallel-envelope.js';
 

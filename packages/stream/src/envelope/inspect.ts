@@ -7,8 +7,8 @@ import { ENVELOPE_VERSION, PRELUDE_LENGTH, payloadPlaintextLength, readPrelude }
 import type { EncryptionContext, SuiteName } from '@dek/core';
 import { HeaderCollector, parseHeaderBytes } from './header-collector.js';
 import type { CollectedHeader } from './header-collector.js';
-import { isPositionalSource, readExactly, toPositionalReader } from './positional.js';
-import type { PositionalSource } from './positional.js';
+import { isPositionalSource, readExactly, toPositionalReader } from '../node/positional.js';
+import type { PositionalSource } from '../node/positional.js';
 
 /** One header slot as data (the blob's length, not its bytes). */
 export interface SlotInfo {

@@ -6,7 +6,7 @@
  */
 import { PRELUDE_LENGTH, TruncatedError, decodeHeader, readPrelude } from '@dek/core';
 import { joinBytes } from './bytes.js';
-import type { HeaderBytes } from './unwrap.js';
+import type { HeaderBytes } from '../keys/unwrap.js';
 
 /** A complete, parsed (not yet authenticated) header. */
 export interface CollectedHeader extends HeaderBytes {

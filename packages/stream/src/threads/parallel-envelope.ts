@@ -9,12 +9,12 @@
 import { zeroize } from '@dek/core';
 import type { Concurrency } from './concurrency.js';
 import type { AesGcm } from '@dek/core';
-import { EnvelopeDecryptor } from './decryptor.js';
-import type { DecryptOptions } from './decryptor.js';
-import { envelopeHeader } from './encryptor.js';
-import type { EnvelopeEncryptorOptions, PreparedEncryption } from './encryptor.js';
+import { EnvelopeDecryptor } from '../envelope/decryptor.js';
+import type { DecryptOptions } from '../envelope/decryptor.js';
+import { envelopeHeader } from '../envelope/encryptor.js';
+import type { EnvelopeEncryptorOptions, PreparedEncryption } from '../envelope/encryptor.js';
 import { ParallelOpener, ParallelSealer } from './parallel-payload.js';
-import type { DataKeyLease } from './data-keys.js';
+import type { DataKeyLease } from '../keys/data-keys.js';
 
 /** Where the output of a parallel encryptor or decryptor goes, in order. */
 export type Emit = (pieces: readonly Uint8Array[]) => void;

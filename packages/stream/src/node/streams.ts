@@ -8,16 +8,16 @@
  */
 import { Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
-import { EnvelopeDecryptor } from './decryptor.js';
-import type { DecryptOptions } from './decryptor.js';
-import { checkConcurrency, isParallel } from './concurrency.js';
-import { prepareEncryption, startEncryption } from './encryptor.js';
-import type { EncryptOptions, EnvelopeEncryptor, PreparedEncryption } from './encryptor.js';
-import { kmsLookup } from './kms.js';
-import { ParallelDecryptTransform, ParallelEncryptTransform } from './node-parallel-streams.js';
-import { pushPieces, transformOptions } from './node-push.js';
-import { UnlockingTransform } from './node-unlocking-transform.js';
-import type { NodeStreamOptions } from './node-push.js';
+import { EnvelopeDecryptor } from '../envelope/decryptor.js';
+import type { DecryptOptions } from '../envelope/decryptor.js';
+import { checkConcurrency, isParallel } from '../threads/concurrency.js';
+import { prepareEncryption, startEncryption } from '../envelope/encryptor.js';
+import type { EncryptOptions, EnvelopeEncryptor, PreparedEncryption } from '../envelope/encryptor.js';
+import { kmsLookup } from '../keys/kms.js';
+import { ParallelDecryptTransform, ParallelEncryptTransform } from '../threads/node-streams.js';
+import { pushPieces, transformOptions } from './push.js';
+import { UnlockingTransform } from './unlocking-transform.js';
+import type { NodeStreamOptions } from './push.js';
 
 class EncryptTransform extends Transform {
   readonly #prepared;
