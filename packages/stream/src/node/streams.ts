@@ -10,11 +10,9 @@ import { Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
 import { EnvelopeDecryptor } from '../envelope/decryptor.js';
 import type { DecryptOptions } from '../envelope/decryptor.js';
-import { checkConcurrency, isParallel } from '../threads/concurrency.js';
 import { prepareEncryption, startEncryption } from '../envelope/encryptor.js';
 import type { EncryptOptions, EnvelopeEncryptor, PreparedEncryption } from '../envelope/encryptor.js';
 import { kmsLookup } from '../keys/kms.js';
-import { ParallelDecryptTransform, ParallelEncryptTransform } from '../threads/node-streams.js';
 import { pushPieces, transformOptions } from './push.js';
 import { UnlockingTransform } from './unlocking-transform.js';
 import type { NodeStreamOptions } from './push.js';
@@ -77,9 +75,7 @@ class EncryptTransform extends Transform {
  * await pipeline(createReadStream('in'), encryptStream({ kms, keyId }), createWriteStream('in.dek'));
  */
 export function encryptStream(options: EncryptOptions & NodeStreamOptions): Transform {
-  const prepared = prepareEncryption(options);
-  if (isParallel(prepared.concurrency)) return new ParallelEncryptTransform(prepared, transformOptions(options));
-  return new EncryptTransform(prepared, options);
+  return new EncryptTransform(prepareEncryption(options), options);
 }
 
 /**
@@ -88,7 +84,5 @@ export function encryptStream(options: EncryptOptions & NodeStreamOptions): Tran
  */
 export function decryptStream(options: DecryptOptions & NodeStreamOptions): Transform {
   kmsLookup(options);
-  const concurrency = checkConcurrency(options.concurrency);
-  if (isParallel(concurrency)) return new ParallelDecryptTransform({ ...options, concurrency }, transformOptions(options));
   return new UnlockingTransform(new EnvelopeDecryptor(options), transformOptions(options));
 }
