@@ -16,6 +16,8 @@ const SHOW_AFTER_MS = 500;
 export interface Progress {
   /** Pass-through that counts the bytes flowing through it. */
   readonly meter: Transform;
+  /** Counts `count` bytes done outside the meter (the file engine). */
+  advance(count: number): void;
   /** Removes the bar (always call it, success or failure). */
   stop(): void;
 }
@@ -46,7 +48,8 @@ export function createProgress(options: { label: string; total: number | undefin
       callback(null, chunk);
     },
   });
-  if (!progressEnabled(options.quiet)) return { meter, stop: () => undefined };
+  const advance = (count: number): void => onBytes?.(count);
+  if (!progressEnabled(options.quiet)) return { meter, advance, stop: () => undefined };
 
   const known = options.total !== undefined && options.total > 0;
   const started = Date.now();
@@ -80,6 +83,7 @@ export function createProgress(options: { label: string; total: number | undefin
 
   return {
     meter,
+    advance,
     stop: () => {
       unsubscribe();
       stop();

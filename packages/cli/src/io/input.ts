@@ -21,6 +21,8 @@ export interface Input {
   readonly path: string | undefined;
   /** How to name it in messages: the path or `stdin`. */
   readonly label: string;
+  /** The open file when it is a regular file (the file engine reads it by position). */
+  readonly handle?: FileHandle;
 }
 
 /** Whether a path argument means stdin/stdout. */
@@ -51,7 +53,7 @@ export async function openInput(path: string | undefined, what: string): Promise
     }
     const size = stats.isFile() ? stats.size : undefined;
     const stream = handle.createReadStream({ highWaterMark: STREAM_BUFFER_SIZE });
-    return { stream, size, path: file, label: file };
+    return { stream, size, path: file, label: file, ...(stats.isFile() ? { handle } : {}) };
   } catch (error) {
     await handle.close().catch(() => undefined);
     throw error;

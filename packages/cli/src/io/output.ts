@@ -27,6 +27,8 @@ export interface Output {
   readonly path: string | undefined;
   /** Whether this is stdout. */
   readonly isStdout: boolean;
+  /** The temporary file under `stream`, for writers by position (the file engine); `stream` still closes it. */
+  readonly handle?: FileHandle;
   /** Moves the finished (fsynced and closed) output into place; call after the pipeline resolved. */
   commit(): Promise<void>;
   /** Discards everything written (removes the temporary file). Never throws. */
@@ -131,7 +133,7 @@ export async function openOutput(path: string | undefined, options: OutputOption
     await syncDirectory(dirname(target));
   };
 
-  return { stream, path: target, isStdout: false, commit, abort };
+  return { stream, path: target, isStdout: false, handle, commit, abort };
 }
 
 /** rename(2) when replacing is allowed; otherwise link(2), which fails if the target appeared meanwhile. */
