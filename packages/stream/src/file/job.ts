@@ -32,8 +32,8 @@ export const FLUSH_STEP = 64 << 20;
 /** Options every file job takes. */
 export interface FileJobOptions {
   /**
-   * Threads that seal or open chunks, this one included, 1 to 64. Default: one per 128 MiB of
-   * input, at most one per CPU (worker threads start only where they pay). Any value gives the
+   * Threads that seal or open chunks, this one included, 1 to 64, at most one per CPU. Default:
+   * one per 128 MiB of input (a worker thread starts only where it pays). Any value gives the
    * same bytes.
    */
   readonly concurrency?: number;
@@ -50,9 +50,12 @@ export function checkFileJobOptions(options: FileJobOptions): void {
   if (onProgress !== undefined && typeof onProgress !== 'function') throw new ArgumentError('onProgress must be a function', { field: 'onProgress' });
 }
 
-/** Threads for `bytes` of input: the option, else one per {@link BYTES_PER_THREAD}, at most one per CPU. */
+/**
+ * Threads for `bytes` of input: the option, else one per {@link BYTES_PER_THREAD}; never more than
+ * one per CPU (a thread beyond that only adds its memory and its start).
+ */
 export function threadsFor(bytes: number, concurrency: number | undefined): number {
-  return concurrency ?? Math.max(1, Math.min(availableParallelism(), Math.floor(bytes / BYTES_PER_THREAD)));
+  return Math.max(1, Math.min(availableParallelism(), concurrency ?? Math.floor(bytes / BYTES_PER_THREAD)));
 }
 
 /** Background fdatasync of what is written so far, at most one at a time. */

@@ -23,13 +23,19 @@ function workerModule(): { readonly url: URL; readonly execArgv?: string[] } {
   return { url: new URL('./range-worker.js', here) };
 }
 
+/**
+ * A worker's young generation: small, since its garbage is collected every few batches anyway
+ * (young-garbage.ts); the default lets a worker's peak memory grow by about 10 MiB more.
+ */
+const YOUNG_GENERATION = { maxYoungGenerationSizeMb: 2 };
+
 /** Starts a worker on `job` (its own key copies) and resolves when it has done its batches. */
 function startWorker(job: RangeJob, counter: SharedArrayBuffer, written: (bytes: number) => void): { done: Promise<void>; worker: Worker } {
   const { url, execArgv } = workerModule();
   const workerJob: WorkerJob = { ...job, aeadKey: job.aeadKey.slice(), baseNonce: job.baseNonce.slice(), counter };
   let worker: Worker;
   try {
-    worker = new Worker(url, { workerData: workerJob, ...(execArgv === undefined ? {} : { execArgv }) });
+    worker = new Worker(url, { workerData: workerJob, resourceLimits: YOUNG_GENERATION, ...(execArgv === undefined ? {} : { execArgv }) });
   } finally {
     zeroize(workerJob.aeadKey, workerJob.baseNonce); // the worker got a clone
   }
