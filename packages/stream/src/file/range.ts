@@ -13,7 +13,7 @@ import { openFinalChunk } from './final-chunk.js';
 import { inputUnit, outputUnit } from './layout.js';
 import type { ChunkLayout } from './layout.js';
 import { readFully, writeAt } from './positional-io.js';
-import { collectYoungGarbage } from './young-garbage.js';
+import { countGarbage } from '../node/young-garbage.js';
 
 /** Chunks per batch: 1 MiB of plaintext, the unit of one read and one write. */
 export const BATCH_CHUNKS = 64;
@@ -24,8 +24,6 @@ export const BATCH_CHUNKS = 64;
  */
 export const LANES_PER_THREAD = 2;
 
-/** Batches between two minor GCs of a thread (see young-garbage.ts). */
-export const BATCHES_PER_GC = 4;
 
 /** One thread's share of a file job: what to do, where, and the chunk keys. */
 export interface RangeJob {
@@ -105,7 +103,6 @@ export async function runRange(job: RangeJob, hooks: RangeHooks): Promise<void> 
   const buffers: Uint8Array[] = [];
   const errors: unknown[] = [];
   let failed = false;
-  let sinceGc = 0;
 
   const lane = async (): Promise<void> => {
     const buffer = new Uint8Array(BATCH_CHUNKS * inUnit);
@@ -121,10 +118,7 @@ export async function runRange(job: RangeJob, hooks: RangeHooks): Promise<void> 
       await writeAt(job.output, pieces, layout.outputBase + first * outUnit);
       if (layout.op === 'open') zeroize(...pieces);
       hooks.written(length);
-      if (++sinceGc === BATCHES_PER_GC) {
-        sinceGc = 0;
-        collectYoungGarbage();
-      }
+      countGarbage(length);
     }
   };
 

@@ -25,7 +25,7 @@ function workerModule(): { readonly url: URL; readonly execArgv?: string[] } {
 
 /**
  * A worker's young generation: small, since its garbage is collected every few batches anyway
- * (young-garbage.ts); the default lets a worker's peak memory grow by about 10 MiB more.
+ * (node/young-garbage.ts); the default lets a worker's peak memory grow by about 10 MiB more.
  */
 const YOUNG_GENERATION = { maxYoungGenerationSizeMb: 2 };
 

@@ -33,7 +33,18 @@ function collector(): Collect | null {
   return collect;
 }
 
-/** Runs a minor GC (a scavenge of the young generation, about a millisecond here) when it can. */
-export function collectYoungGarbage(): void {
+/** Bytes of chunk output between two minor GCs of a thread. */
+export const BYTES_PER_GC = 4 << 20;
+
+let sinceGc = 0;
+
+/**
+ * Counts `bytes` of chunk output made on this thread; every {@link BYTES_PER_GC} runs a minor GC
+ * (a scavenge of the young generation, about a millisecond here) when the runtime allows it.
+ */
+export function countGarbage(bytes: number): void {
+  sinceGc += bytes;
+  if (sinceGc < BYTES_PER_GC) return;
+  sinceGc = 0;
   collector()?.({ type: 'minor' });
 }
