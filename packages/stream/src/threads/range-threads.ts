@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { StateError, zeroize } from '@dek/core';
 import { batchCount, firstFailure, runRange } from '../file/range.js';
@@ -19,7 +20,11 @@ import { fromWire } from './wire-error.js';
  */
 function workerModule(): { readonly url: URL; readonly execArgv?: string[] } {
   const here = import.meta.url;
-  if (here.endsWith('.ts')) return { url: new URL('../../dist/threads/range-worker.js', here), execArgv: [] };
+  if (here.endsWith('.ts')) {
+    const url = new URL('../../dist/threads/range-worker.js', here);
+    if (!existsSync(url)) throw new StateError('worker threads run the compiled worker: run `pnpm build` first', { field: 'concurrency' });
+    return { url, execArgv: [] };
+  }
   return { url: new URL('./range-worker.js', here) };
 }
 
