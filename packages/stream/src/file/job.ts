@@ -119,10 +119,15 @@ export async function runFileJob(job: FileJob, options: FileJobOptions): Promise
   }
   const flush = new SpreadFlush(job.output);
   let done = 0;
+  let progressError: unknown;
   const written = (bytes: number): void => {
     done += bytes;
     flush.written(bytes);
-    options.onProgress?.(done, total);
+    try {
+      options.onProgress?.(done, total);
+    } catch (error) {
+      progressError ??= error; // the caller's callback: it fails the job, once the threads stopped
+    }
   };
   const range = { layout, input: job.input, output: job.output, suite: keys.suite.name, aeadKey, baseNonce };
   try {
@@ -132,6 +137,7 @@ export async function runFileJob(job: FileJob, options: FileJobOptions): Promise
     throw error;
   }
   await flush.settle();
+  if (progressError !== undefined) throw progressError;
 }
 
 /**
