@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { DekError, openChunk, rawChunkKeys, sealChunkDetached, zeroize, zeroizeChunkKeys } from '@dek/core';
+import { DekError, TAG_LENGTH, openChunk, rawChunkKeys, sealChunkInto, zeroize, zeroizeChunkKeys } from '@dek/core';
 import type { ChunkKeys, SuiteName } from '@dek/core';
 import { openFinalChunk } from './final-chunk.js';
 import { inputUnit, outputUnit } from './layout.js';
@@ -58,34 +58,34 @@ interface Batch {
 }
 
 /**
- * Seals, opens or verifies the chunks of `batch` held in `input`; returns what to write. A chunk
- * that fails throws its typed error (plaintext opened so far is zeroed first).
+ * Seals, opens or verifies the chunks of `batch` held in `input`; returns what to write: sealed
+ * chunks or plaintext copied into `output` (one write of one buffer costs far less CPU than a
+ * `writev` of each chunk's pieces), or `input` itself when verifying. A chunk that fails throws
+ * its typed error.
  */
-function processBatch(keys: ChunkKeys, op: ChunkLayout['op'], batch: Batch, input: Uint8Array): Uint8Array[] {
-  const unit = inputUnit(op);
+function processBatch(keys: ChunkKeys, op: ChunkLayout['op'], batch: Batch, input: Uint8Array, output: Uint8Array): Uint8Array {
+  const inUnit = inputUnit(op);
+  const count = batch.full + (batch.final ? 1 : 0);
+  const chunk = (j: number): Uint8Array => input.subarray(j * inUnit, j < batch.full ? (j + 1) * inUnit : input.length);
+  let at = 0;
   if (op === 'seal') {
-    const pieces: Uint8Array[] = [];
-    const count = batch.full + (batch.final ? 1 : 0);
     for (let j = 0; j < count; j++) {
-      const end = j < batch.full ? (j + 1) * unit : input.length;
-      const sealed = sealChunkDetached(keys, batch.first + j, input.subarray(j * unit, end));
-      pieces.push(sealed.ciphertext, sealed.tag);
+      const plaintext = chunk(j);
+      const end = at + plaintext.length + TAG_LENGTH;
+      sealChunkInto(keys, batch.first + j, plaintext, output.subarray(at, end));
+      at = end;
     }
-    return pieces;
+    return output.subarray(0, at);
   }
-  const plaintext: Uint8Array[] = [];
-  try {
-    // `copy` checks only the final chunk (it authenticates the length); the others go unopened.
-    const full = op === 'copy' ? 0 : batch.full;
-    for (let j = 0; j < full; j++) plaintext.push(openChunk(keys, batch.first + j, input.subarray(j * unit, (j + 1) * unit)));
-    if (batch.final) plaintext.push(openFinalChunk(keys, batch.first + batch.full, input.subarray(batch.full * unit)));
-  } catch (error) {
-    zeroize(...plaintext);
-    throw error;
+  // `copy` checks only the final chunk (it authenticates the length); the others go unopened.
+  for (let j = op === 'copy' ? batch.full : 0; j < count; j++) {
+    const index = batch.first + j;
+    const plaintext = j < batch.full ? openChunk(keys, index, chunk(j)) : openFinalChunk(keys, index, chunk(j));
+    if (op === 'open') output.set(plaintext, at);
+    at += plaintext.length;
+    zeroize(plaintext);
   }
-  if (op === 'open') return plaintext;
-  zeroize(...plaintext);
-  return [input];
+  return op === 'open' ? output.subarray(0, at) : input;
 }
 
 /**
@@ -106,7 +106,8 @@ export async function runRange(job: RangeJob, hooks: RangeHooks): Promise<void> 
 
   const lane = async (): Promise<void> => {
     const buffer = new Uint8Array(BATCH_CHUNKS * inUnit);
-    buffers.push(buffer);
+    const output = new Uint8Array(layout.op === 'seal' || layout.op === 'open' ? BATCH_CHUNKS * outUnit : 0);
+    buffers.push(buffer, output);
     for (let index = hooks.claim(); index < count && !failed; index = hooks.claim()) {
       const first = index * BATCH_CHUNKS;
       const final = first + BATCH_CHUNKS > layout.finalIndex;
@@ -114,9 +115,8 @@ export async function runRange(job: RangeJob, hooks: RangeHooks): Promise<void> 
       const length = full * inUnit + (final ? layout.finalLength : 0);
       const input = buffer.subarray(0, length);
       await readFully(job.input, input, layout.inputBase + first * inUnit);
-      const pieces = processBatch(keys, layout.op, { first, full, final }, input);
-      await writeAt(job.output, pieces, layout.outputBase + first * outUnit);
-      if (layout.op === 'open') zeroize(...pieces);
+      const result = processBatch(keys, layout.op, { first, full, final }, input, output);
+      await writeAt(job.output, result, layout.outputBase + first * outUnit);
       hooks.written(length);
       countGarbage(length);
     }
@@ -133,7 +133,7 @@ export async function runRange(job: RangeJob, hooks: RangeHooks): Promise<void> 
   }
   await Promise.all(lanes);
   zeroizeChunkKeys(keys);
-  if (layout.op === 'seal') zeroize(...buffers);
+  zeroize(...buffers); // plaintext: the input when sealing, the output when opening
   if (errors.length > 0) throw firstFailure(errors);
 }
 
