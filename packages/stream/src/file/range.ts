@@ -24,7 +24,6 @@ export const BATCH_CHUNKS = 64;
  */
 export const LANES_PER_THREAD = 2;
 
-
 /** One thread's share of a file job: what to do, where, and the chunk keys. */
 export interface RangeJob {
   readonly layout: ChunkLayout;
