@@ -34,7 +34,7 @@ function collector(): Collect | null {
 }
 
 /** Bytes of chunk output between two minor GCs of a thread. */
-export const BYTES_PER_GC = 4 << 20;
+export const BYTES_PER_GC = 8 << 20;
 
 let sinceGc = 0;
 
