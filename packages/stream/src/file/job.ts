@@ -26,14 +26,6 @@ export const MAX_CONCURRENCY = 64;
  */
 export const BYTES_PER_THREAD = 128 << 20;
 
-/**
- * CPUs per thread by default: one thread already keeps about 1.5 CPUs busy (its sealing, its reads
- * and writes on libuv's pool, V8's GC). On 2 CPUs here a second thread measured no faster (1 GiB:
- * encrypt 1.7 s either way, decrypt 1.4 s vs 1.5 s, with other work on the machine), so the
- * default starts workers only from 4 CPUs.
- */
-export const CPUS_PER_THREAD = 2;
-
 /** Written bytes between two background fdatasync calls. */
 export const FLUSH_STEP = 64 << 20;
 
@@ -41,8 +33,9 @@ export const FLUSH_STEP = 64 << 20;
 export interface FileJobOptions {
   /**
    * Threads that seal or open chunks, this one included, 1 to 64, at most one per CPU. Default:
-   * one per 128 MiB of input and per 2 CPUs (so one thread on 2 CPUs: see
-   * {@link CPUS_PER_THREAD}). Any value gives the same bytes.
+   * one per 128 MiB of input (a worker thread starts only where it pays). Any value gives the
+   * same bytes. On 2 CPUs here, 1 GiB: two threads encrypt in 1.5 s instead of 2.0 s (means of 8,
+   * a quiet machine), and are about even with one thread when other work takes the CPUs.
    */
   readonly concurrency?: number;
   /** Called as the work advances, with the input bytes done so far and the input's size. */
@@ -59,14 +52,11 @@ export function checkFileJobOptions(options: FileJobOptions): void {
 }
 
 /**
- * Threads for `bytes` of input: the option, never more than one per CPU (a thread beyond that
- * only adds its memory and its start); else one per {@link BYTES_PER_THREAD} and per
- * {@link CPUS_PER_THREAD} CPUs.
+ * Threads for `bytes` of input: the option, else one per {@link BYTES_PER_THREAD}; never more than
+ * one per CPU (a thread beyond that only adds its memory and its start).
  */
 export function threadsFor(bytes: number, concurrency: number | undefined): number {
-  const cpus = availableParallelism();
-  if (concurrency !== undefined) return Math.min(cpus, concurrency);
-  return Math.max(1, Math.min(Math.floor(cpus / CPUS_PER_THREAD), Math.floor(bytes / BYTES_PER_THREAD)));
+  return Math.max(1, Math.min(availableParallelism(), concurrency ?? Math.floor(bytes / BYTES_PER_THREAD)));
 }
 
 /** Background fdatasync of what is written so far, at most one at a time. */
