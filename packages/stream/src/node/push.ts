@@ -26,7 +26,6 @@ export function transformOptions(options: NodeStreamOptions): TransformOptions {
 export function pushPieces(stream: Transform, pieces: readonly Uint8Array[]): void {
   if (pieces.length === 0) return;
   const joined = joinBytes(pieces);
-  // Garbage per byte pushed: the input buffer, node:crypto's chunk outputs and the joined copy.
-  countGarbage(3 * joined.length);
+  countGarbage(joined.length);
   if (joined.length > 0) stream.push(joined);
 }
