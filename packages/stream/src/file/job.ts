@@ -26,7 +26,11 @@ export const MAX_CONCURRENCY = 64;
  */
 export const BYTES_PER_THREAD = 128 << 20;
 
-/** Written bytes between two background fdatasync calls. */
+/**
+ * Written bytes between two background fdatasync calls. `dek encrypt -o` of 1 GiB here (means of
+ * 6): 1.65 to 1.71 s every 64 MiB, 1.73 to 1.87 s every 16 or 32 MiB, 2.0 s every 256 MiB, 2.1 s
+ * with one fdatasync at the end.
+ */
 export const FLUSH_STEP = 64 << 20;
 
 /** Options every file job takes. */
