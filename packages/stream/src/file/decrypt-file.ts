@@ -15,7 +15,7 @@ import type { FileJobOptions } from './job.js';
 import { sealedLayout } from './layout.js';
 import { payloadKeys, unlockFile } from './unlock-file.js';
 
-/** Options of {@link decryptFile}. */
+/** Options of {@link decryptFile}. `aead` does not apply: every thread opens with node:crypto. */
 export interface DecryptFileOptions extends DecryptOptions, FileJobOptions, TargetOptions {}
 
 /**

@@ -19,7 +19,7 @@ import type { FileJobOptions } from './job.js';
 import { sealLayout } from './layout.js';
 import { fileSize } from './positional-io.js';
 
-/** Options of {@link encryptFile}. */
+/** Options of {@link encryptFile}. `aead` does not apply: every thread seals with node:crypto. */
 export interface EncryptFileOptions extends EncryptOptions, FileJobOptions, TargetOptions {}
 
 /**

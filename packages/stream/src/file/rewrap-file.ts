@@ -21,7 +21,7 @@ import { sealedLayout } from './layout.js';
 import { readFully } from './positional-io.js';
 import { payloadKeys, unlockFile } from './unlock-file.js';
 
-/** Options of {@link rewrapFile}. */
+/** Options of {@link rewrapFile}. `aead` does not apply: every thread verifies with node:crypto. */
 export interface RewrapFileOptions extends RewrapOptions, FileJobOptions, TargetOptions {
   /**
    * Open every chunk to check it before copying it (default true). False copies the chunks
