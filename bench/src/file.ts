@@ -1,6 +1,7 @@
 /**
- * File to file through fs streams (highWaterMark 1 MiB on every side), against a plain copy of the
- * same file, in os.tmpdir() (page cache). Files are made once and deleted at the end.
+ * File to file through fs streams (highWaterMark 1 MiB on every side) and through the file engine
+ * (`encryptFile` / `decryptFile`, fsync included), against a plain copy of the same file, in
+ * os.tmpdir() (page cache). Files are made once and deleted at the end.
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Transform } from 'node:stream';
-import { ChunkWorkerPool, decryptStream, encryptStream } from '@dek/stream';
+import { decryptFile, decryptStream, encryptFile, encryptStream } from '@dek/stream';
 import { MODES, type Mode } from './envelope.js';
 import { measureThroughput, type Throughput, type ThroughputTask } from './measure.js';
 import { HIGH_WATER_MARK, MiB, localKey } from './support.js';
@@ -20,6 +21,8 @@ export const FILE_ROWS = {
   copy: 'plain copy (fs streams)',
   encrypt: (mode: Mode) => `dek encryptStream file to file, ${mode}`,
   decrypt: (mode: Mode) => `dek decryptStream file to file, ${mode}`,
+  engineEncrypt: (concurrency: number) => `dek encryptFile (file engine, fsync), concurrency ${concurrency}`,
+  engineDecrypt: (concurrency: number) => `dek decryptFile (file engine, fsync), concurrency ${concurrency}`,
 } as const;
 
 function copyThrough(from: string, to: string, transform?: Transform): Promise<void> {
@@ -30,7 +33,6 @@ function copyThrough(from: string, to: string, transform?: Transform): Promise<v
 
 export async function benchFiles(): Promise<Throughput[]> {
   const dir = await mkdtemp(join(tmpdir(), 'dek-bench-'));
-  const pool = new ChunkWorkerPool({ threads: 1 });
   try {
     const { kms, keyId } = await localKey();
     const plain = join(dir, 'plain');
@@ -39,20 +41,19 @@ export async function benchFiles(): Promise<Throughput[]> {
     await writeFile(plain, randomBytes(FILE_BYTES));
     await copyThrough(plain, sealed, encryptStream({ kms, keyId, highWaterMark: HIGH_WATER_MARK }));
     const tasks: ThroughputTask[] = [{ name: FILE_ROWS.copy, bytes: FILE_BYTES, fn: () => copyThrough(plain, out) }];
-    for (const [mode, concurrency] of [
-      [MODES.single, 1],
-      [MODES.perMessage, 2],
-      [MODES.pool, pool],
-    ] as const) {
-      const options = { highWaterMark: HIGH_WATER_MARK, concurrency };
+    const options = { highWaterMark: HIGH_WATER_MARK };
+    tasks.push(
+      { name: FILE_ROWS.encrypt(MODES.single), bytes: FILE_BYTES, fn: () => copyThrough(plain, out, encryptStream({ kms, keyId, ...options })) },
+      { name: FILE_ROWS.decrypt(MODES.single), bytes: FILE_BYTES, fn: () => copyThrough(sealed, out, decryptStream({ kms, ...options })) },
+    );
+    for (const concurrency of [1, 2]) {
       tasks.push(
-        { name: FILE_ROWS.encrypt(mode), bytes: FILE_BYTES, fn: () => copyThrough(plain, out, encryptStream({ kms, keyId, ...options })) },
-        { name: FILE_ROWS.decrypt(mode), bytes: FILE_BYTES, fn: () => copyThrough(sealed, out, decryptStream({ kms, ...options })) },
+        { name: FILE_ROWS.engineEncrypt(concurrency), bytes: FILE_BYTES, fn: () => encryptFile(plain, out, { kms, keyId, concurrency }) },
+        { name: FILE_ROWS.engineDecrypt(concurrency), bytes: FILE_BYTES, fn: () => decryptFile(sealed, out, { kms, concurrency }) },
       );
     }
     return await measureThroughput(tasks, { rounds: 4 });
   } finally {
-    await pool.close();
     await rm(dir, { recursive: true, force: true });
   }
 }

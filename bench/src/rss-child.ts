@@ -42,15 +42,15 @@ async function run(): Promise<void> {
   const { decryptStream, encryptStream } = await import('@dek/stream');
   const { HIGH_WATER_MARK, MiB, nullSink, repeatingSource } = await import('./support.js');
   const kms = await openLocalKms({ home, env: {} });
-  const concurrency = Number(concurrencyArg);
+  void concurrencyArg; // the streams run on one thread at any concurrency
   const sink = nullSink();
   const start = performance.now();
   if (mode === 'encrypt') {
     const source = repeatingSource(randomBytes(MiB), GiB);
-    await pipeline(source, encryptStream({ kms, keyId: extra, concurrency, highWaterMark: HIGH_WATER_MARK }), sink);
+    await pipeline(source, encryptStream({ kms, keyId: extra, highWaterMark: HIGH_WATER_MARK }), sink);
   } else {
     const source = createReadStream(extra, { highWaterMark: HIGH_WATER_MARK });
-    await pipeline(source, decryptStream({ kms, concurrency, highWaterMark: HIGH_WATER_MARK }), sink);
+    await pipeline(source, decryptStream({ kms, highWaterMark: HIGH_WATER_MARK }), sink);
   }
   await report(sink.received(), performance.now() - start);
 }

@@ -20,6 +20,8 @@ const requireLazily = createRequire(import.meta.url);
 export interface Progress {
   /** Pass-through that counts the bytes flowing through it. */
   readonly meter: Transform;
+  /** Counts `count` bytes done outside the meter (the file engine). */
+  advance(count: number): void;
   /** Removes the bar (always call it, success or failure). */
   stop(): void;
 }
@@ -50,7 +52,8 @@ export function createProgress(options: { label: string; total: number | undefin
       callback(null, chunk);
     },
   });
-  if (!progressEnabled(options.quiet)) return { meter, stop: () => undefined };
+  const advance = (count: number): void => onBytes?.(count);
+  if (!progressEnabled(options.quiet)) return { meter, advance, stop: () => undefined };
 
   const known = options.total !== undefined && options.total > 0;
   const started = Date.now();
@@ -84,6 +87,7 @@ export function createProgress(options: { label: string; total: number | undefin
 
   return {
     meter,
+    advance,
     stop: () => {
       unsubscribe();
       stop();

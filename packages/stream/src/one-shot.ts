@@ -1,20 +1,17 @@
 /**
  * One-shot helpers for messages held in memory. They feed the state machines in 1 MiB slices and
  * copy the output once into an array allocated at its final size, so a large message is never
- * held twice as a list of pieces. With a `concurrency` above 1 (or a pool) the payload is sealed
- * or opened on worker threads too.
+ * held twice as a list of pieces.
  *
  * @module
  */
 import { ArgumentError, payloadPlaintextLength, readPrelude, sealedPayloadLength, zeroize } from '@dek/core';
-import { ExactOutput, joinBytes } from './bytes.js';
-import { checkConcurrency, isParallel } from './concurrency.js';
-import { EnvelopeDecryptor } from './decryptor.js';
-import type { DecryptOptions } from './decryptor.js';
-import { prepareEncryption, startEncryption } from './encryptor.js';
-import type { EncryptOptions, PreparedEncryption } from './encryptor.js';
-import { kmsLookup } from './kms.js';
-import { ParallelEnvelopeDecryptor, startParallelEncryption } from './parallel-envelope.js';
+import { ExactOutput, joinBytes } from './envelope/bytes.js';
+import { EnvelopeDecryptor } from './envelope/decryptor.js';
+import type { DecryptOptions } from './envelope/decryptor.js';
+import { prepareEncryption, startEncryption } from './envelope/encryptor.js';
+import type { EncryptOptions } from './envelope/encryptor.js';
+import { kmsLookup } from './keys/kms.js';
 
 /** Input slice per state-machine call: bounds the pieces alive at once. */
 const SLICE = 1024 * 1024;
@@ -28,26 +25,11 @@ function checkBytes(value: unknown, field: string): Uint8Array {
 export async function encrypt(plaintext: Uint8Array, options: EncryptOptions): Promise<Uint8Array> {
   checkBytes(plaintext, 'plaintext');
   const prepared = prepareEncryption(options);
-  if (isParallel(prepared.concurrency) && plaintext.length > SLICE) return encryptParallel(plaintext, prepared);
   const encryptor = await startEncryption(prepared);
   const out = new ExactOutput(encryptor.header.length + sealedPayloadLength(plaintext.length));
   out.put(encryptor.writeParts(plaintext.subarray(0, 0)));
   for (let at = 0; at < plaintext.length; at += SLICE) out.put(encryptor.writeParts(plaintext.subarray(at, at + SLICE)));
   out.put(encryptor.end());
-  return out.result();
-}
-
-async function encryptParallel(plaintext: Uint8Array, prepared: PreparedEncryption): Promise<Uint8Array> {
-  let out: ExactOutput | undefined;
-  const encryptor = await startParallelEncryption(prepared, (pieces) => out!.put(pieces));
-  out = new ExactOutput(encryptor.header.length + sealedPayloadLength(plaintext.length));
-  try {
-    for (let at = 0; at < plaintext.length; at += SLICE) await encryptor.write(plaintext.subarray(at, at + SLICE));
-    await encryptor.end();
-  } catch (error) {
-    encryptor.dispose();
-    throw error;
-  }
   return out.result();
 }
 
@@ -102,20 +84,8 @@ function expectedPlaintextLength(envelope: Uint8Array): number | undefined {
 export async function decrypt(envelope: Uint8Array, options: DecryptOptions): Promise<Uint8Array> {
   checkBytes(envelope, 'envelope');
   kmsLookup(options);
-  const concurrency = checkConcurrency(options.concurrency);
   const out = new PlaintextOutput(envelope);
   try {
-    if (isParallel(concurrency) && envelope.length > SLICE) {
-      const decryptor = new ParallelEnvelopeDecryptor({ ...options, concurrency, emit: (pieces) => out.put(pieces) });
-      try {
-        for (let at = 0; at < envelope.length; at += SLICE) await decryptor.write(envelope.subarray(at, at + SLICE));
-        await decryptor.end();
-      } catch (error) {
-        decryptor.dispose();
-        throw error;
-      }
-      return out.result();
-    }
     const decryptor = new EnvelopeDecryptor(options);
     let at = 0;
     do {

@@ -1,9 +1,12 @@
 import fc from 'fast-check';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { AuthenticationError, FormatError, TrailingDataError, TruncatedError, nodeAesGcm } from '@dek/core';
 import type { AesGcm } from '@dek/core';
-import { decrypt, decryptStream, decryptWebStream, encrypt, encryptWebStream, inspect, openEnvelope, rewrapStream } from '@dek/stream';
+import { decrypt, decryptFile, decryptStream, decryptWebStream, encrypt, encryptWebStream, inspect, openEnvelope, rewrapStream } from '@dek/stream';
 import { FakeKms } from './support/fake-kms.js';
 import { concat, pseudoRandomBytes, runNode, runWeb, sameBytes, splitBy } from './support/streams.js';
 import type { RunResult } from './support/streams.js';
@@ -89,23 +92,39 @@ describe('decryption verdicts on every entry (stream, Web, one-shot, random acce
     }
   });
 
-  it('decrypt on worker threads gives the same verdicts', async () => {
-    // Final chunks of 116 and 16396 sealed bytes: 20 stray bytes stay inside the last 16400-byte
-    // slot, or push the final chunk past it.
-    for (const size of [80 * CHUNK + 100, 80 * CHUNK + 16380]) {
-      const envelope = await encrypt(pseudoRandomBytes(size, 4), { kms, keyId });
-      for (const extra of [1, 20, 64]) {
-        const error = await caught(decrypt(concat([envelope, new Uint8Array(extra).fill(0x0a)]), { kms, concurrency: 2 }));
-        expect(error).toBeInstanceOf(TrailingDataError);
-        expect((error as TrailingDataError).details).toEqual({ chunkIndex: 80, trailingLength: extra });
+  it('the file engine on worker threads gives the same verdicts', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dek-verdicts-'));
+    let n = 0;
+    const decryptAsFile = async (envelope: Uint8Array): Promise<Uint8Array> => {
+      const input = join(dir, `in-${n}`);
+      const output = join(dir, `out-${n++}`);
+      await writeFile(input, envelope);
+      await decryptFile(input, output, { kms, concurrency: 2 });
+      return readFile(output);
+    };
+    try {
+      // Final chunks of 116 and 16396 sealed bytes: 20 stray bytes stay inside the last 16400-byte
+      // slot, or push the final chunk past it.
+      for (const size of [80 * CHUNK + 100, 80 * CHUNK + 16380]) {
+        const envelope = await encrypt(pseudoRandomBytes(size, 4), { kms, keyId });
+        for (const extra of [1, 20, 64]) {
+          const error = await caught(decryptAsFile(concat([envelope, new Uint8Array(extra).fill(0x0a)])));
+          expect(error).toBeInstanceOf(TrailingDataError);
+          expect((error as TrailingDataError).details).toEqual({ chunkIndex: 80, trailingLength: extra });
+        }
+        expect(await caught(decryptAsFile(concat([envelope, new Uint8Array(65).fill(0x0a)])))).toBeInstanceOf(AuthenticationError);
+        const damaged = envelope.slice();
+        damaged[damaged.length - 3]! ^= 1;
+        expect(await caught(decryptAsFile(damaged))).toBeInstanceOf(AuthenticationError);
+        const { headerLength } = await inspect(envelope);
+        const cut = envelope.subarray(0, headerLength + 56 + 80 * SEALED);
+        expect(await caught(decryptAsFile(cut))).toBeInstanceOf(TruncatedError);
+        expect(sameBytes(await decryptAsFile(envelope), pseudoRandomBytes(size, 4))).toBe(true);
       }
-      const damaged = envelope.slice();
-      damaged[damaged.length - 3]! ^= 1;
-      expect(await caught(decrypt(damaged, { kms, concurrency: 2 }))).toBeInstanceOf(AuthenticationError);
-      const { headerLength } = await inspect(envelope);
-      const cut = envelope.subarray(0, headerLength + 56 + 80 * SEALED);
-      expect(await caught(decrypt(cut, { kms, concurrency: 2 }))).toBeInstanceOf(TruncatedError);
-      expect(sameBytes(await decrypt(envelope, { kms, concurrency: 2 }), pseudoRandomBytes(size, 4))).toBe(true);
+      // Only the verdicts' output files may be missing: nothing else was left behind.
+      expect((await readdir(dir)).filter((name) => name.startsWith('out-'))).toHaveLength(2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -6,12 +6,14 @@
  * @module
  */
 import type { Transform } from 'node:stream';
-import { decryptStream } from '@dek/stream';
+import type { EnvelopeHeader } from '@dek/core';
+import { decryptFile, decryptStream } from '@dek/stream';
 import type { Context } from '../context.js';
 import { usageError } from '../errors.js';
 import { isStdio, openInput, STREAM_BUFFER_SIZE } from '../io/input.js';
 import { checkOutput, openOutput, PLAINTEXT_MODE } from '../io/output.js';
 import { writeOutput } from '../io/write-output.js';
+import { fileEngineStreams } from '../io/file-engine.js';
 import { terminalTextGuard } from '../io/terminal.js';
 import { withKms } from '../kms.js';
 import { allowedKeysOf, parseContext, parseRange, requireContext } from '../options.js';
@@ -47,8 +49,9 @@ export async function runDecrypt(context: Context, inputPath: string | undefined
     const output = await openOutput(flags.output, { force: flags.force === true, what: 'plaintext', refuseTerminal: false, mode: PLAINTEXT_MODE });
     const progress = createProgress({ label: 'decrypt', total: input.size, quiet: context.quiet });
     const guard: Transform[] = output.isTerminal ? [terminalTextGuard()] : [];
-    const decrypt = decryptStream({ kmsByProvider, ...allowed, highWaterMark: STREAM_BUFFER_SIZE, onHeader: (header) => requireContext(header.context, required) });
-    await writeOutput(output, [input.stream, progress.meter, decrypt, ...guard], progress);
+    const options = { kmsByProvider, ...allowed, onHeader: (header: EnvelopeHeader) => requireContext(header.context, required) };
+    const engine = fileEngineStreams(input, output, progress, (source, target, onProgress) => decryptFile(source, target, { ...options, onProgress }));
+    await writeOutput(output, engine ?? [input.stream, progress.meter, decryptStream({ ...options, highWaterMark: STREAM_BUFFER_SIZE }), ...guard], progress);
   }).catch((error: unknown) => {
     input.stream.destroy();
     throw error;

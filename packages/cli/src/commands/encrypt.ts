@@ -3,12 +3,13 @@
  *
  * @module
  */
-import { encryptStream } from '@dek/stream';
+import { encryptFile, encryptStream } from '@dek/stream';
 import type { Context } from '../context.js';
 import { isStdio, openInput, STREAM_BUFFER_SIZE } from '../io/input.js';
 import { checkOutput, openOutput, refuseTerminalStdout } from '../io/output.js';
 import { writeOutput } from '../io/write-output.js';
 import { refuseRepeatedKeys, refuseRepeatedNames, type NamedKey } from '../distinct-keys.js';
+import { fileEngineStreams } from '../io/file-engine.js';
 import { withKms } from '../kms.js';
 import { parseContext, parseKeyRef } from '../options.js';
 import { createProgress } from '../progress.js';
@@ -39,8 +40,9 @@ export async function runEncrypt(context: Context, inputPath: string | undefined
     await refuseRepeatedKeys(named, admin);
     const output = await openOutput(flags.output, { force: flags.force === true, what: 'ciphertext', refuseTerminal: true });
     const progress = createProgress({ label: 'encrypt', total: input.size, quiet: context.quiet });
-    const encrypt = encryptStream({ kms, keyId, keys: also, context: encryptionContext, highWaterMark: STREAM_BUFFER_SIZE });
-    await writeOutput(output, [input.stream, progress.meter, encrypt], progress);
+    const options = { kms, keyId, keys: also, context: encryptionContext };
+    const engine = fileEngineStreams(input, output, progress, (source, target, onProgress) => encryptFile(source, target, { ...options, onProgress }));
+    await writeOutput(output, engine ?? [input.stream, progress.meter, encryptStream({ ...options, highWaterMark: STREAM_BUFFER_SIZE })], progress);
   }).catch((error: unknown) => {
     input.stream.destroy();
     throw error;

@@ -7,7 +7,7 @@
  * @module
  */
 import { realpath, stat } from 'node:fs/promises';
-import { inspect, rewrapStream, type EnvelopeInfo } from '@dek/stream';
+import { inspect, rewrapFile, rewrapStream, type EnvelopeInfo, type RewrapResult } from '@dek/stream';
 import type { EnvelopeHeader } from '@dek/core';
 import type { Context } from '../context.js';
 import { note } from '../context.js';
@@ -15,6 +15,7 @@ import { CliError, EXIT } from '../errors.js';
 import { isStdio, openFile, openInput, STREAM_BUFFER_SIZE } from '../io/input.js';
 import { checkOutput, openOutput } from '../io/output.js';
 import { writeOutput } from '../io/write-output.js';
+import { fileEngineStreams } from '../io/file-engine.js';
 import { withKms, type KmsSession } from '../kms.js';
 import { allowedKeysOf, parseKeyRef } from '../options.js';
 import { createProgress } from '../progress.js';
@@ -97,18 +98,17 @@ export async function runRewrap(context: Context, file: string, flags: RewrapFla
       throw error;
     });
     const progress = createProgress({ label: 'rewrap', total: info.payloadLength === undefined ? undefined : info.headerLength + info.payloadLength, quiet: context.quiet });
-    const transform = rewrapStream({
-      kms: session.kms,
-      kmsByProvider: session.kmsByProvider,
-      ...allowed,
-      to: keys.map((keyId) => ({ keyId })),
-      verify: flags.verify !== false,
-      highWaterMark: STREAM_BUFFER_SIZE,
+    const options = { kms: session.kms, kmsByProvider: session.kmsByProvider, ...allowed, to: keys.map((keyId) => ({ keyId })), verify: flags.verify !== false };
+    let result: RewrapResult | undefined;
+    const engine = fileEngineStreams(input, output, progress, async (source, target, onProgress) => {
+      result = await rewrapFile(source, target, { ...options, onProgress });
     });
-    await writeOutput(output, [input.stream, progress.meter, transform], progress, () => {
-      if (transform.result === undefined) throw new Error('rewrap finished without a header');
+    const transform = engine === undefined ? rewrapStream({ ...options, highWaterMark: STREAM_BUFFER_SIZE }) : undefined;
+    await writeOutput(output, engine ?? [input.stream, progress.meter, transform!], progress, () => {
+      result ??= transform?.result;
+      if (result === undefined) throw new Error('rewrap finished without a header');
     });
-    const { previous, header } = transform.result!;
+    const { previous, header } = result!;
     note(context, `${output.path ?? 'stdout'}: ${describeSlots(previous)} -> ${describeSlots(header)}`);
   });
 }

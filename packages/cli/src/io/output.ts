@@ -10,7 +10,7 @@
  * @module
  */
 import { constants, fstatSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
@@ -36,6 +36,8 @@ export interface Output {
   readonly isStdout: boolean;
   /** Whether the output is a terminal (stdout or a device such as /dev/tty). */
   readonly isTerminal: boolean;
+  /** The temporary file under `stream`, for writers by position (the file engine); `stream` still closes it. */
+  readonly handle?: FileHandle;
   /** Moves the finished (fsynced and closed) output into place; call after the pipeline resolved. */
   commit(): Promise<void>;
   /** Discards everything written that can be discarded (removes the temporary file). Never throws. */
@@ -128,7 +130,7 @@ export async function openOutput(path: string | undefined, options: OutputOption
     await temporary.commit();
     committed = true;
   };
-  return { stream, path: target, isStdout: false, isTerminal: false, commit, abort, explain: explainer(state) };
+  return { stream, path: target, isStdout: false, isTerminal: false, handle: temporary.handle, commit, abort, explain: explainer(state) };
 }
 
 /** Opens a device, FIFO or socket for writing, as it is (no temporary file, no truncation). */

@@ -4,15 +4,14 @@
  *
  * @module
  */
-import { EnvelopeDecryptor } from './decryptor.js';
-import type { DecryptOptions } from './decryptor.js';
-import { prepareEncryption, startEncryption } from './encryptor.js';
-import type { EncryptOptions, EnvelopeEncryptor } from './encryptor.js';
-import { joinBytes } from './bytes.js';
-import { kmsLookup } from './kms.js';
+import { EnvelopeDecryptor } from '../envelope/decryptor.js';
+import type { DecryptOptions } from '../envelope/decryptor.js';
+import { prepareEncryption, startEncryption } from '../envelope/encryptor.js';
+import type { EncryptOptions, EnvelopeEncryptor } from '../envelope/encryptor.js';
+import { joinBytes } from '../envelope/bytes.js';
+import { kmsLookup } from '../keys/kms.js';
 import { ArgumentError } from '@dek/core';
 // Type only (erased): the transformer shape, which the global Web streams types do not name.
-import type { Transformer } from 'node:stream/web';
 
 /** Queuing options of the Web wrappers (byte counts). */
 export interface WebStreamOptions {
@@ -28,7 +27,9 @@ const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
  * A transformer with the Streams spec's `cancel` hook, run when the readable side is cancelled or
  * the writable side aborted (Node 20 runs it; TypeScript's DOM types do not list it yet).
  */
-type CancellableTransformer = Transformer<Uint8Array, Uint8Array> & { cancel?: (reason: unknown) => void };
+type CancellableTransformer = NonNullable<ConstructorParameters<typeof TransformStream<Uint8Array, Uint8Array>>[0]> & {
+  cancel?: (reason: unknown) => void;
+};
 
 function strategies(options: WebStreamOptions): [QueuingStrategy<Uint8Array>, QueuingStrategy<Uint8Array>] {
   // Anything but bytes counts as 1 so that it reaches transform(), which rejects it with ArgumentError

@@ -5,7 +5,9 @@
  * @module
  */
 import type { FileHandle } from 'node:fs/promises';
-import { ArgumentError, TruncatedError } from '@dek/core';
+import { ArgumentError, PRELUDE_LENGTH, TruncatedError, readPrelude } from '@dek/core';
+import { parseHeaderBytes } from '../envelope/header-collector.js';
+import type { CollectedHeader } from '../envelope/header-collector.js';
 
 /** A source that can read any range: a file, an object store, bytes in memory. */
 export interface PositionalReader {
@@ -78,4 +80,14 @@ export async function readExactly(reader: PositionalReader, position: number, le
     throw new TruncatedError(`the source ended inside the ${what}`, { field: what, offset: position + (bytes?.length ?? 0) });
   }
   return bytes.length === length ? bytes : bytes.subarray(0, length);
+}
+
+/**
+ * Reads and parses the header at the start of a positional source. A source shorter than the
+ * prelude is judged on the bytes it has: FormatError if they are not a dek prelude's start
+ * (not a dek file), TruncatedError otherwise.
+ */
+export async function readHeaderAt(reader: PositionalReader): Promise<CollectedHeader> {
+  const { headerLength } = readPrelude(await reader.read(0, PRELUDE_LENGTH));
+  return parseHeaderBytes(await readExactly(reader, 0, headerLength, 'header'));
 }

@@ -34,11 +34,11 @@ import {
 import type { AesGcm, ChunkKeys, EnvelopeHeader } from '@dek/core';
 import { HeaderCollector } from './header-collector.js';
 import type { CollectedHeader } from './header-collector.js';
-import { kmsLookup, resolveWrapKeys } from './kms.js';
-import type { ResolvedWrapKey, UnwrapKmsOptions, WrapKey } from './kms.js';
-import { unlockHeader } from './unwrap.js';
-import type { KmsLookup } from './unwrap.js';
-import { wrapDataKey } from './wrap.js';
+import { kmsLookup, resolveWrapKeys } from '../keys/kms.js';
+import type { ResolvedWrapKey, UnwrapKmsOptions, WrapKey } from '../keys/kms.js';
+import { unlockHeader } from '../keys/unwrap.js';
+import type { KmsLookup } from '../keys/unwrap.js';
+import { wrapDataKey } from '../keys/wrap.js';
 
 /** Options of rewrap. */
 export interface RewrapOptions extends UnwrapKmsOptions {

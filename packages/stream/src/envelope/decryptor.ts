@@ -8,26 +8,16 @@
 import { ChunkOpener, DekError, StateError, encodeContext, verifyHeaderMac, zeroize } from '@dek/core';
 import type { AesGcm, EnvelopeHeader, SuiteName } from '@dek/core';
 import { HeaderCollector } from './header-collector.js';
-import type { ChunkWorkerPool } from './worker-pool.js';
 import type { CollectedHeader } from './header-collector.js';
-import { kmsLookup } from './kms.js';
-import type { UnwrapKmsOptions } from './kms.js';
-import { unlockHeader } from './unwrap.js';
-import type { KmsLookup } from './unwrap.js';
+import { kmsLookup } from '../keys/kms.js';
+import type { UnwrapKmsOptions } from '../keys/kms.js';
+import { unlockHeader } from '../keys/unwrap.js';
+import type { KmsLookup } from '../keys/unwrap.js';
 
 /** Options of every decryption entry point. */
 export interface DecryptOptions extends UnwrapKmsOptions {
   /** AES-GCM backend; default node:crypto under Node. */
   readonly aead?: AesGcm;
-  /**
-   * Threads that open chunks, this one included: 1 (the default) to 64, or a
-   * {@link ChunkWorkerPool} whose threads to use. Above 1, `decryptStream` and `decrypt` start
-   * `concurrency - 1` worker threads (at most one per other CPU) once a payload passes 1 MiB, and
-   * end them with the message. The output and the errors are the same; plaintext is released in
-   * batches of up to 1 MiB, each only after all its chunks verified. `EnvelopeDecryptor` and the
-   * Web stream wrappers ignore it.
-   */
-  readonly concurrency?: number | ChunkWorkerPool;
   /**
    * Called once with the header after its MAC verified, before any plaintext. Throwing (e.g. on an
    * unexpected context) aborts decryption with that error.

@@ -1,23 +1,21 @@
 /**
  * Node `Transform` wrappers over {@link EnvelopeEncryptor} and {@link EnvelopeDecryptor}. They work
  * with `stream.pipeline`, honour backpressure (a write's callback waits while the readable side is
- * full) and push the output pieces of a write without joining them (each chunk's ciphertext and
- * tag when encrypting, each chunk's plaintext when decrypting). After the KMS call nothing awaits.
+ * full) and push the output of a write as one buffer (the chunks it sealed, or the plaintext of
+ * the chunks it verified). After the KMS call nothing awaits.
  *
  * @module
  */
 import { Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
-import { EnvelopeDecryptor } from './decryptor.js';
-import type { DecryptOptions } from './decryptor.js';
-import { checkConcurrency, isParallel } from './concurrency.js';
-import { prepareEncryption, startEncryption } from './encryptor.js';
-import type { EncryptOptions, EnvelopeEncryptor, PreparedEncryption } from './encryptor.js';
-import { kmsLookup } from './kms.js';
-import { ParallelDecryptTransform, ParallelEncryptTransform } from './node-parallel-streams.js';
-import { pushPieces, transformOptions } from './node-push.js';
-import { UnlockingTransform } from './node-unlocking-transform.js';
-import type { NodeStreamOptions } from './node-push.js';
+import { EnvelopeDecryptor } from '../envelope/decryptor.js';
+import type { DecryptOptions } from '../envelope/decryptor.js';
+import { prepareEncryption, startEncryption } from '../envelope/encryptor.js';
+import type { EncryptOptions, EnvelopeEncryptor, PreparedEncryption } from '../envelope/encryptor.js';
+import { kmsLookup } from '../keys/kms.js';
+import { pushPieces, transformOptions } from './push.js';
+import { UnlockingTransform } from './unlocking-transform.js';
+import type { NodeStreamOptions } from './push.js';
 
 class EncryptTransform extends Transform {
   readonly #prepared;
@@ -56,7 +54,7 @@ class EncryptTransform extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.#withEncryptor((encryptor) => encryptor.writeParts(chunk), callback);
+    this.#withEncryptor((encryptor) => encryptor.write(chunk), callback);
   }
 
   override _flush(callback: TransformCallback): void {
@@ -77,9 +75,7 @@ class EncryptTransform extends Transform {
  * await pipeline(createReadStream('in'), encryptStream({ kms, keyId }), createWriteStream('in.dek'));
  */
 export function encryptStream(options: EncryptOptions & NodeStreamOptions): Transform {
-  const prepared = prepareEncryption(options);
-  if (isParallel(prepared.concurrency)) return new ParallelEncryptTransform(prepared, transformOptions(options));
-  return new EncryptTransform(prepared, options);
+  return new EncryptTransform(prepareEncryption(options), options);
 }
 
 /**
@@ -88,7 +84,5 @@ export function encryptStream(options: EncryptOptions & NodeStreamOptions): Tran
  */
 export function decryptStream(options: DecryptOptions & NodeStreamOptions): Transform {
   kmsLookup(options);
-  const concurrency = checkConcurrency(options.concurrency);
-  if (isParallel(concurrency)) return new ParallelDecryptTransform({ ...options, concurrency }, transformOptions(options));
   return new UnlockingTransform(new EnvelopeDecryptor(options), transformOptions(options));
 }

@@ -8,11 +8,11 @@ import { Readable, Transform } from 'node:stream';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StateError } from '@dek/core';
-import { transformOptions } from './node-push.js';
-import { UnlockingTransform } from './node-unlocking-transform.js';
-import type { NodeStreamOptions } from './node-push.js';
-import { EnvelopeRewrapper } from './rewrapper.js';
-import type { RewrapOptions, RewrapResult } from './rewrapper.js';
+import { transformOptions } from './push.js';
+import { UnlockingTransform } from './unlocking-transform.js';
+import type { NodeStreamOptions } from './push.js';
+import { EnvelopeRewrapper } from '../envelope/rewrapper.js';
+import type { RewrapOptions, RewrapResult } from '../envelope/rewrapper.js';
 
 /** The Transform returned by {@link rewrapStream}. */
 export interface RewrapTransform extends Transform {

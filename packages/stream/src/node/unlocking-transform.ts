@@ -7,7 +7,7 @@
  */
 import { Transform } from 'node:stream';
 import type { TransformCallback, TransformOptions } from 'node:stream';
-import { pushPieces } from './node-push.js';
+import { pushPieces } from './push.js';
 
 /** What such a state machine offers. @internal */
 export interface UnlockingMachine {

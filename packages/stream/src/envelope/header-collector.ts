@@ -7,9 +7,7 @@
 import { FormatError, PRELUDE_LENGTH, TruncatedError, decodeHeader, readPrelude } from '@dek/core';
 import type { DekError } from '@dek/core';
 import { joinBytes } from './bytes.js';
-import { readExactly } from './positional.js';
-import type { PositionalReader } from './positional.js';
-import type { HeaderBytes } from './unwrap.js';
+import type { HeaderBytes } from '../keys/unwrap.js';
 
 /** A complete, parsed (not yet authenticated) header. */
 export interface CollectedHeader extends HeaderBytes {
@@ -30,16 +28,6 @@ export function parseHeaderBytes(bytes: Uint8Array): CollectedHeader {
     maced: whole.subarray(0, decoded.macedLength),
     mac: decoded.mac,
   };
-}
-
-/**
- * Reads and parses the header at the start of a positional source. A source shorter than the
- * prelude is judged on the bytes it has: FormatError if they are not a dek prelude's start
- * (not a dek file), TruncatedError otherwise.
- */
-export async function readHeaderAt(reader: PositionalReader): Promise<CollectedHeader> {
-  const { headerLength } = readPrelude(await reader.read(0, PRELUDE_LENGTH));
-  return parseHeaderBytes(await readExactly(reader, 0, headerLength, 'header'));
 }
 
 /** Incremental header reader: feed writes until {@link HeaderCollector.push} returns the header. */

@@ -5,10 +5,10 @@
  */
 import { ENVELOPE_VERSION, payloadPlaintextLength } from '@dek/core';
 import type { EncryptionContext, SuiteName } from '@dek/core';
-import { HeaderCollector, readHeaderAt } from './header-collector.js';
+import { HeaderCollector } from './header-collector.js';
 import type { CollectedHeader } from './header-collector.js';
-import { isPositionalSource, toPositionalReader } from './positional.js';
-import type { PositionalSource } from './positional.js';
+import { isPositionalSource, readHeaderAt, toPositionalReader } from '../node/positional.js';
+import type { PositionalSource } from '../node/positional.js';
 
 /** One header slot as data (the blob's length, not its bytes). */
 export interface SlotInfo {

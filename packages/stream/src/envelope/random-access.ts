@@ -25,12 +25,11 @@ import {
   zeroizeChunkKeys,
 } from '@dek/core';
 import type { AesGcm, ChunkKeys, EnvelopeHeader } from '@dek/core';
-import { readHeaderAt } from './header-collector.js';
-import { kmsLookup } from './kms.js';
-import type { UnwrapKmsOptions } from './kms.js';
-import { readExactly, toPositionalReader } from './positional.js';
-import type { PositionalReader, PositionalSource } from './positional.js';
-import { unlockHeader } from './unwrap.js';
+import { kmsLookup } from '../keys/kms.js';
+import type { UnwrapKmsOptions } from '../keys/kms.js';
+import { readExactly, readHeaderAt, toPositionalReader } from '../node/positional.js';
+import type { PositionalReader, PositionalSource } from '../node/positional.js';
+import { unlockHeader } from '../keys/unwrap.js';
 
 /** Largest range one {@link EnvelopeReader.read} returns (1 GiB); read bigger ranges in parts. */
 export const MAX_READ_LENGTH = 2 ** 30;

@@ -19,13 +19,10 @@ import {
 import type { AesGcm, EncryptionContext, SuiteName } from '@dek/core';
 import type { AdvanceKms } from '@dek/kms-adapter';
 import { joinBytes } from './bytes.js';
-import { checkConcurrency } from './concurrency.js';
-import type { Concurrency } from './concurrency.js';
-import type { ChunkWorkerPool } from './worker-pool.js';
-import { kmsDataKeys } from './data-keys.js';
-import type { DataKeyLease, DataKeyProvider, DataKeyRequest } from './data-keys.js';
-import { checkKeyId, checkKms, resolveWrapKeys } from './kms.js';
-import type { WrapKey } from './kms.js';
+import { kmsDataKeys } from '../keys/data-keys.js';
+import type { DataKeyLease, DataKeyProvider, DataKeyRequest } from '../keys/data-keys.js';
+import { checkKeyId, checkKms, resolveWrapKeys } from '../keys/kms.js';
+import type { WrapKey } from '../keys/kms.js';
 
 /** The default suite. */
 export const DEFAULT_SUITE: SuiteName = 'cobblestone-256';
@@ -46,15 +43,6 @@ export interface EncryptOptions {
   readonly dataKeys?: DataKeyProvider;
   /** AES-GCM backend; default node:crypto under Node. */
   readonly aead?: AesGcm;
-  /**
-   * Threads that seal chunks, this one included: 1 (the default) to 64, or a
-   * {@link ChunkWorkerPool} whose threads to use. Above 1, `encryptStream` and `encrypt` start
-   * `concurrency - 1` worker threads (at most one per other CPU) once a message passes 1 MiB, and
-   * end them with the message; starting a thread costs tens of milliseconds, which a pool pays
-   * once for many messages. The output is byte for byte the same. `createEnvelopeEncryptor` and
-   * the Web stream wrappers ignore it.
-   */
-  readonly concurrency?: number | ChunkWorkerPool;
 }
 
 /** Checks a suite name given as an option; ArgumentError `suite` when unknown. */
@@ -79,8 +67,6 @@ export interface PreparedEncryption {
   readonly request: DataKeyRequest;
   readonly provider: DataKeyProvider;
   readonly aead: AesGcm | undefined;
-  /** Checked `concurrency` (1 when not given). */
-  readonly concurrency: Concurrency;
 }
 
 /** Validates {@link EncryptOptions} synchronously (ArgumentError naming the field); no KMS call. */
@@ -102,7 +88,6 @@ export function prepareEncryption(options: EncryptOptions): PreparedEncryption {
     request: { suite: SUITES[suiteName], context: { ...context }, encodedContext, aad: kmsAad(encodedContext), keys },
     provider,
     aead: options.aead,
-    concurrency: checkConcurrency(options.concurrency),
   };
 }
 
@@ -220,7 +205,7 @@ export class EnvelopeEncryptor {
   /**
    * Like {@link EnvelopeEncryptor.write}, but each completed chunk comes as two pieces, its
    * ciphertext then its tag, without copying them (node:crypto backend): the cheapest form for a
-   * consumer that emits or copies pieces anyway (the Node stream, the one-shot helper).
+   * consumer that copies pieces anyway (the one-shot helper).
    */
   writeParts(data: Uint8Array): Uint8Array[] {
     return this.#write(data, (sealer, out) => {

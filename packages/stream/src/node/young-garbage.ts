@@ -1,0 +1,51 @@
+/**
+ * Collecting OpenSSL's per-chunk output buffers early. Each sealed or opened chunk comes back from
+ * node:crypto in a fresh 16 KiB buffer, external memory that V8 frees only when a scavenge finds
+ * it dead; left alone, a thread piles up about 30 MiB of them before V8 reacts ("external memory
+ * pressure"), and the memory is faulted in fresh each time. A minor GC every few MiB instead keeps
+ * a few MiB cycling through malloc's free lists while still hot: measured on 256 MiB here, peak
+ * RSS 80 to 88 MiB instead of 115 to 123 MiB, and less CPU time (0.60 s instead of 0.78 s); on
+ * 1 GiB with two threads, 98 MiB (idle Node: 40 MiB). Every 2 MiB saved little more; every
+ * 8 MiB cost 10 to 20 MiB more, for no CPU measurably saved.
+ *
+ * V8 exposes `gc` only under `--expose-gc`; the flag is set just long enough to create one
+ * context that has it, so no other context sees a `gc` global.
+ *
+ * @module
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+type Collect = (options: { type: 'minor' }) => void;
+
+let collect: Collect | undefined | null;
+
+function collector(): Collect | null {
+  if (collect !== undefined) return collect;
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc: unknown = runInNewContext('typeof gc === "function" ? gc : null');
+    collect = typeof gc === 'function' ? (gc as Collect) : null;
+  } catch {
+    collect = null; // a runtime without V8 flags: V8's own schedule then
+  } finally {
+    setFlagsFromString('--no-expose-gc');
+  }
+  return collect;
+}
+
+/** Bytes of chunk output between two minor GCs of a thread. */
+export const BYTES_PER_GC = 4 << 20;
+
+let sinceGc = 0;
+
+/**
+ * Counts `bytes` of chunk output made on this thread; every {@link BYTES_PER_GC} runs a minor GC
+ * (a scavenge of the young generation, about a millisecond here) when the runtime allows it.
+ */
+export function countGarbage(bytes: number): void {
+  sinceGc += bytes;
+  if (sinceGc < BYTES_PER_GC) return;
+  sinceGc = 0;
+  collector()?.({ type: 'minor' });
+}
