@@ -103,9 +103,11 @@ export async function runRange(job: RangeJob, hooks: RangeHooks): Promise<void> 
   const errors: unknown[] = [];
   let failed = false;
 
+  // A small file gets buffers of its own size (no 1 MiB to fault in and zero for 1 KiB).
+  const chunksPerBuffer = Math.min(BATCH_CHUNKS, layout.finalIndex + 1);
   const lane = async (): Promise<void> => {
-    const buffer = new Uint8Array(BATCH_CHUNKS * inUnit);
-    const output = new Uint8Array(layout.op === 'seal' || layout.op === 'open' ? BATCH_CHUNKS * outUnit : 0);
+    const buffer = new Uint8Array(chunksPerBuffer * inUnit);
+    const output = new Uint8Array(layout.op === 'seal' || layout.op === 'open' ? chunksPerBuffer * outUnit : 0);
     buffers.push(buffer, output);
     for (let index = hooks.claim(); index < count && !failed; index = hooks.claim()) {
       const first = index * BATCH_CHUNKS;
@@ -122,7 +124,7 @@ export async function runRange(job: RangeJob, hooks: RangeHooks): Promise<void> 
   };
 
   const lanes: Promise<void>[] = [];
-  for (let i = 0; i < LANES_PER_THREAD; i++) {
+  for (let i = 0; i < Math.min(LANES_PER_THREAD, count); i++) {
     lanes.push(
       lane().catch((error: unknown) => {
         failed = true;
