@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { fstat, read, writev } from 'node:fs';
+import { fstat, read, readSync, writev, writevSync } from 'node:fs';
 import { StateError } from '@dek/core';
 
 /** One read: the bytes it got (0 at the end of the file). */
@@ -62,4 +62,20 @@ export function fileSize(fd: number): Promise<number> {
   return new Promise((resolve, reject) => {
     fstat(fd, (error, stats) => (error ? reject(error) : resolve(stats.size)));
   });
+}
+
+/** {@link readFully} without leaving the thread: a read from the page cache is a copy, not a wait. */
+export function readFullySync(fd: number, buffer: Uint8Array, position: number): void {
+  let done = 0;
+  while (done < buffer.length) {
+    const bytes = readSync(fd, buffer, done, buffer.length - done, position + done);
+    if (bytes === 0) throw new StateError('the input file shrank while it was read', { field: 'source', offset: position });
+    done += bytes;
+  }
+}
+
+/** {@link writeAt} of one buffer without leaving the thread. */
+export function writeAtSync(fd: number, data: Uint8Array, position: number): void {
+  let done = 0;
+  while (done < data.length) done += writevSync(fd, [data.subarray(done)], position + done);
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import { existsSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { StateError, zeroize } from '@dek/core';
 import { batchCount, firstFailure, runRange } from '../file/range.js';
 import type { RangeJob } from '../file/range.js';
@@ -35,7 +35,12 @@ function workerModule(): { readonly url: URL; readonly execArgv?: string[] } {
 const YOUNG_GENERATION = { maxYoungGenerationSizeMb: 2 };
 
 /** Starts a worker on `job` (its own key copies) and resolves when it has done its batches. */
-function startWorker(job: RangeJob, counter: SharedArrayBuffer, written: (bytes: number) => void): { done: Promise<void>; worker: Worker } {
+function startWorker(
+  Worker: typeof import('node:worker_threads').Worker,
+  job: RangeJob,
+  counter: SharedArrayBuffer,
+  written: (bytes: number) => void,
+): { done: Promise<void>; worker: Worker } {
   const { url, execArgv } = workerModule();
   const workerJob: WorkerJob = { ...job, aeadKey: job.aeadKey.slice(), baseNonce: job.baseNonce.slice(), counter };
   let worker: Worker;
@@ -82,8 +87,10 @@ export async function runOnThreads(job: RangeJob, threads: number, written: (byt
       Atomics.store(counter, 0, count); // no thread claims another batch
     });
   try {
-    for (let i = 1; i < threads && i < count; i++) {
-      const started = startWorker(job, shared, written);
+    // Loaded only when a worker starts: a small file's command does not pay for it.
+    const { Worker } = threads > 1 && count > 1 ? await import('node:worker_threads') : { Worker: undefined };
+    for (let i = 1; i < threads && i < count && Worker !== undefined; i++) {
+      const started = startWorker(Worker, job, shared, written);
       workers.push(started.worker);
       runs.push(settle(started.done));
     }
