@@ -7,9 +7,7 @@
  * threads measured 0.55 to 0.92x of one thread and are gone; files use the file engine).
  */
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
-import { Worker } from 'node:worker_threads';
 import {
   EnvelopeDecryptor,
   createEnvelopeEncryptor,
@@ -28,11 +26,9 @@ export const ENVELOPE_BYTES = 256 * MiB;
 /** The peers (50 to 250 MB/s here) on this much, to keep the run short; rates are per MB/s. */
 export const PEER_BYTES = 32 * MiB;
 
-/** How dek runs: one thread, one worker thread started per message, or a warm shared pool. */
+/** How dek runs in memory: on the calling thread (the streams have no thread option). */
 export const MODES = {
   single: 'concurrency 1',
-  perMessage: 'concurrency 2 (own worker per message)',
-  pool: 'concurrency: pool of 1 thread (warm)',
 } as const;
 export type Mode = (typeof MODES)[keyof typeof MODES];
 
@@ -121,37 +117,4 @@ export async function benchEnvelope(): Promise<Throughput[]> {
   tasks.push(...(await peerTasks(PEERS.awsDefault, awsCodec(false))));
   tasks.push(...(await peerTasks(PEERS.age, await ageCodec())));
   return measureThroughput(tasks, { rounds: 9 });
-}
-
-/** Facts that explain the concurrency rows: what one thread already uses, and a thread's start. */
-export interface ConcurrencyContext {
-  /** Process CPU time over wall time while `encryptStream` runs at concurrency 1 (V8's GC threads work too). */
-  readonly coresAtConcurrency1: number;
-  /** Milliseconds from `new Worker()` until the thread runs. */
-  readonly threadStartMs: number;
-}
-
-export async function concurrencyContext(): Promise<ConcurrencyContext> {
-  const { kms, keyId } = await localKey();
-  const plaintext = randomBytes(ENVELOPE_BYTES / 4);
-  const ratios: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const before = process.resourceUsage();
-    const start = performance.now();
-    await pipeline(bufferSource(plaintext), encryptStream({ kms, keyId, highWaterMark: HIGH_WATER_MARK }), nullSink());
-    const wall = performance.now() - start;
-    const after = process.resourceUsage();
-    ratios.push((after.userCPUTime + after.systemCPUTime - before.userCPUTime - before.systemCPUTime) / 1000 / wall);
-  }
-  const starts: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const start = performance.now();
-    const worker = new Worker('', { eval: true });
-    await once(worker, 'online');
-    starts.push(performance.now() - start);
-    await worker.terminate();
-  }
-  ratios.sort((a, b) => a - b);
-  starts.sort((a, b) => a - b);
-  return { coresAtConcurrency1: ratios[1]!, threadStartMs: starts[1]! };
 }

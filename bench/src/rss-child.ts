@@ -1,13 +1,15 @@
 /**
  * Child process of the RSS benchmark. Prints one JSON line `{ maxRssKiB, source, bytes, ms }`.
- *   idle                          an idle Node process (imports nothing)
- *   encrypt <concurrency> <home> <keyId>          1 GiB generated from a repeating 1 MiB block,
- *                                                 through encryptStream into a sink that drops it
- *   decrypt <concurrency> <home> <file>           the envelope file through decryptStream into
- *                                                 that sink
- * <home> is a LocalKms home (keystore file) shared with the parent.
+ *   idle                                         an idle Node process (imports nothing)
+ *   encrypt <concurrency> <home> <keyId> [in out]  without files: 1 GiB generated from a
+ *                                                repeating 1 MiB block through encryptStream into
+ *                                                a sink that drops it; with files: encryptFile
+ *   decrypt <concurrency> <home> <file> [out]    the envelope file through decryptStream into
+ *                                                that sink; with `out`: decryptFile
+ * <home> is a LocalKms home (keystore file) shared with the parent. The file engine's output is
+ * removed again before the report.
  */
-const [mode = 'idle', concurrencyArg = '1', home = '', extra = ''] = process.argv.slice(2);
+const [mode = 'idle', concurrencyArg = '1', home = '', extra = '', ...files] = process.argv.slice(2);
 const GiB = 1024 * 1024 * 1024;
 
 /**
@@ -42,7 +44,19 @@ async function run(): Promise<void> {
   const { decryptStream, encryptStream } = await import('@dek/stream');
   const { HIGH_WATER_MARK, MiB, nullSink, repeatingSource } = await import('./support.js');
   const kms = await openLocalKms({ home, env: {} });
-  void concurrencyArg; // the streams run on one thread at any concurrency
+  const concurrency = Number(concurrencyArg);
+  if (files.length > 0) {
+    const { rm } = await import('node:fs/promises');
+    const { decryptFile, encryptFile } = await import('@dek/stream');
+    const out = files.at(-1)!;
+    const start = performance.now();
+    if (mode === 'encrypt') await encryptFile(files[0]!, out, { kms, keyId: extra, concurrency });
+    else await decryptFile(extra, out, { kms, concurrency });
+    const ms = performance.now() - start;
+    await rm(out);
+    await report(GiB, ms);
+    return;
+  }
   const sink = nullSink();
   const start = performance.now();
   if (mode === 'encrypt') {

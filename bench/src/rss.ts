@@ -1,6 +1,7 @@
 /**
  * Peak memory: encrypt and decrypt 1 GiB in a child process each (see rss-child.ts) and read its
- * maxRSS, next to an idle Node process's maxRSS measured in the same run.
+ * maxRSS, next to an idle Node process's maxRSS measured in the same run: the streams (one
+ * thread), and the file engine at each concurrency.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -29,7 +30,7 @@ export interface RssRow {
   readonly mbps: number;
 }
 
-/** Concurrencies measured ("whatever the concurrency"). */
+/** Concurrencies of the file engine measured ("whatever the concurrency"). */
 export const RSS_CONCURRENCY = [1, 2, 4] as const;
 
 /** How the children measured their peak (VmHWM on Linux, else maxRSS). */
@@ -50,26 +51,34 @@ export async function benchRss(): Promise<{ idleMiB: number; rows: RssRow[] }> {
     const keyId = defaultKeyId!;
     const kms = await openLocalKms({ home, env: {} });
     const file = join(dir, '1gib.dek');
+    const plain = join(dir, '1gib.bin');
+    const out = join(dir, 'out');
+    await pipeline(repeatingSource(randomBytes(MiB), GiB), createWriteStream(plain, { highWaterMark: HIGH_WATER_MARK }));
     await pipeline(repeatingSource(randomBytes(MiB), GiB), encryptStream({ kms, keyId, highWaterMark: HIGH_WATER_MARK }), createWriteStream(file, { highWaterMark: HIGH_WATER_MARK }));
     const idle: number[] = [];
     for (let i = 0; i < 3; i++) idle.push((await measureChild(['idle'])).maxRssMiB);
     const idleMiB = median(idle.sort((a, b) => a - b));
-    const rows: RssRow[] = [];
+    const cases: [string, number, string[]][] = [
+      ['encryptStream 1 GiB (generated source to sink)', 1, ['encrypt', '1', home, keyId]],
+      ['decryptStream 1 GiB (file to sink)', 1, ['decrypt', '1', home, file]],
+    ];
     for (const concurrency of RSS_CONCURRENCY) {
-      for (const [name, args] of [
-        ['encrypt 1 GiB (generated source to sink)', ['encrypt', String(concurrency), home, keyId]],
-        ['decrypt 1 GiB (file to sink)', ['decrypt', String(concurrency), home, file]],
-      ] as const) {
-        const result = await measureChild(args);
-        if (result.bytes !== GiB && name.startsWith('decrypt')) throw new Error(`decrypt child produced ${result.bytes} bytes`);
-        rows.push({
-          name,
-          concurrency,
-          maxRssMiB: result.maxRssMiB,
-          overIdleMiB: result.maxRssMiB - idleMiB,
-          mbps: GiB / 1e6 / (result.ms / 1000),
-        });
-      }
+      cases.push(
+        ['encryptFile 1 GiB (file to file)', concurrency, ['encrypt', String(concurrency), home, keyId, plain, out]],
+        ['decryptFile 1 GiB (file to file)', concurrency, ['decrypt', String(concurrency), home, file, out]],
+      );
+    }
+    const rows: RssRow[] = [];
+    for (const [name, concurrency, args] of cases) {
+      const result = await measureChild(args);
+      if (result.bytes !== GiB && name.startsWith('decrypt')) throw new Error(`decrypt child produced ${result.bytes} bytes`);
+      rows.push({
+        name,
+        concurrency,
+        maxRssMiB: result.maxRssMiB,
+        overIdleMiB: result.maxRssMiB - idleMiB,
+        mbps: GiB / 1e6 / (result.ms / 1000),
+      });
     }
     return { idleMiB, rows };
   } finally {

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { renderChart } from './chart.js';
 import { benchChunkLayer } from './chunk-layer.js';
 import { benchCli, cliSection, cliTargets, type CliBench } from './cli.js';
-import { ENVELOPE_BYTES, MODES, PEER_BYTES, PEERS, ROWS, benchEnvelope, concurrencyContext } from './envelope.js';
+import { ENVELOPE_BYTES, MODES, PEER_BYTES, PEERS, ROWS, benchEnvelope } from './envelope.js';
 import { FILE_BYTES, FILE_ROWS, benchFiles } from './file.js';
 import { KMS_ROWS, benchKms } from './kms.js';
 import { benchKmsServerLoad } from './kms-server-load.js';
@@ -68,7 +68,6 @@ const sections: Record<string, () => Promise<Section>> = {
   }),
   envelope: async () => {
     const rows = await benchEnvelope();
-    const context = await concurrencyContext();
     const baselines: Record<string, string> = {
       [ROWS.machineEnc]: ROWS.rawSeal,
       [ROWS.machineDec]: ROWS.rawOpen,
@@ -94,13 +93,9 @@ const sections: Record<string, () => Promise<Section>> = {
         '- *memory to sink*: `encryptStream` / `decryptStream` (highWaterMark 1 MiB) from a buffer read in 1 MiB views into a Writable that drops the output: the streaming path, on reused (warm) memory, as the raw loop that drops its output.',
         '- *state machine*: `EnvelopeEncryptor` / `EnvelopeDecryptor` fed 1 MiB writes, output dropped (no stream overhead).',
         '- *one-shot*: `encrypt()` / `decrypt()`, whose result is one new array. Fresh memory costs page faults here (about 1 to 1.5 GB/s), so they are compared with the raw loop writing into a new array too.',
-        '- *concurrency 2*: the calling thread plus one worker thread started for each message and ended with it (the option counts all threads; the start-up cost is measured below); *pool*: the calling thread plus one thread of a `ChunkWorkerPool` started once before. Ratios against concurrency 1.',
       ].join('\n'),
       rows,
       baselines,
-      extra: [
-        `Context for the concurrency rows, measured in this run: while \`encryptStream\` runs at concurrency 1, the process uses ${context.coresAtConcurrency1.toFixed(2)} CPUs (CPU time over wall time: V8's garbage-collector threads work alongside, collecting OpenSSL's per-chunk buffers), so a second JavaScript thread finds only the rest of the ${cpus().length} CPUs, shared with whatever else runs here; and a worker thread takes ${context.threadStartMs.toFixed(0)} ms to start (paid per message at *concurrency 2*, once for a *pool*).`,
-      ],
     };
   },
   file: async () => {
@@ -131,9 +126,9 @@ const sections: Record<string, () => Promise<Section>> = {
       title: 'Peak memory: 1 GiB in a child process',
       note: [
         `Each case runs in its own \`node\` child process and reports its peak RSS (${rssSource === 'VmHWM' ? '`VmHWM` from /proc/self/status: `process.resourceUsage().maxRSS` survives execve on Linux, so a child of this large benchmark process would report at least the parent\'s size' : '`process.resourceUsage().maxRSS`'}; worker threads included).`,
-        'Encrypt reads a generated source (a 1 MiB block repeated), decrypt reads a 1 GiB envelope file from os.tmpdir(); both write into a sink that drops the output; highWaterMark 1 MiB.',
+        'The stream rows: encrypt reads a generated source (a 1 MiB block repeated), decrypt reads a 1 GiB envelope file from os.tmpdir(); both write into a sink that drops the output; highWaterMark 1 MiB; one thread. The file engine rows: `encryptFile` / `decryptFile` file to file in os.tmpdir(), with `concurrency` set.',
         'The idle process runs the same script without importing anything; loading dek and the KMS itself adds about 18 MiB.',
-        `Concurrency 4 starts at most one worker thread per other CPU, so on this ${cpus().length}-CPU machine it runs like concurrency ${Math.min(4, cpus().length)}.`,
+        `The file engine starts at most one thread per CPU, so on this ${cpus().length}-CPU machine concurrency 4 runs like concurrency ${Math.min(4, cpus().length)}.`,
       ].join(' '),
       rows: [],
       extra,
@@ -177,13 +172,6 @@ function targets(): TargetLine[] {
   atLeast('single thread: decryption >= 0.85x raw loop (state machine)', ratio(ROWS.machineDec, ROWS.rawOpen), 0.85, 'raw');
   atLeast('single thread: one-shot encrypt() >= 0.85x raw loop into a new array', ratio(ROWS.oneShotEnc(one), ROWS.rawSealInto), 0.85, 'raw into new array');
   atLeast('single thread: one-shot decrypt() >= 0.85x raw loop into a new array', ratio(ROWS.oneShotDec(one), ROWS.rawOpenInto), 0.85, 'raw into new array');
-  for (const mode of [MODES.perMessage, MODES.pool]) {
-    const what = `${mode}`;
-    atLeast(`${what}: encryption >= 1.5x single thread (stream, memory to sink)`, ratio(ROWS.streamEnc(mode), ROWS.streamEnc(one)), 1.5, 'concurrency 1');
-    atLeast(`${what}: decryption >= 1.5x single thread (stream, memory to sink)`, ratio(ROWS.streamDec(mode), ROWS.streamDec(one)), 1.5, 'concurrency 1');
-    atLeast(`${what}: one-shot encrypt() >= 1.5x single thread`, ratio(ROWS.oneShotEnc(mode), ROWS.oneShotEnc(one)), 1.5, 'concurrency 1');
-    atLeast(`${what}: one-shot decrypt() >= 1.5x single thread`, ratio(ROWS.oneShotDec(mode), ROWS.oneShotDec(one)), 1.5, 'concurrency 1');
-  }
   const rss = found.rss;
   if (rss !== undefined) {
     const worstOf = (rows: readonly RssRow[]): RssRow => rows.reduce((a, b) => (b.overIdleMiB > a.overIdleMiB ? b : a));
@@ -211,8 +199,6 @@ function chart(): string | undefined {
   };
   const groups = [
     pair('raw node:crypto 16 KiB loop', ROWS.rawSeal, ROWS.rawOpen),
-    pair('dek stream, pool of 1 worker thread', ROWS.streamEnc(MODES.pool), ROWS.streamDec(MODES.pool)),
-    pair('dek stream, concurrency 2', ROWS.streamEnc(MODES.perMessage), ROWS.streamDec(MODES.perMessage)),
     pair('dek stream, one thread', ROWS.streamEnc(MODES.single), ROWS.streamDec(MODES.single)),
     pair('dek one-shot, one thread (new array)', ROWS.oneShotEnc(MODES.single), ROWS.oneShotDec(MODES.single)),
     pair('aws-crypto committing, 64 KiB frames', ROWS.peerEnc(PEERS.awsCommitting), ROWS.peerDec(PEERS.awsCommitting)),
