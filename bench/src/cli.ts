@@ -2,7 +2,7 @@
  * The `dek` command line as a user runs it, whole processes against age (the Debian package) on
  * one generated file in the page cache: file to file, through pipes, peak RSS, start-up on 1 KiB,
  * and a CPU profile of one `dek encrypt`. The file size is DEK_BENCH_FILE_MIB (default 1024), the
- * rounds DEK_BENCH_ROUNDS (default 5). Runs the built CLI (`pnpm build` first).
+ * rounds DEK_BENCH_ROUNDS (default 9). Runs the built CLI (`pnpm build` first).
  */
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -28,12 +28,12 @@ import type { Section, TargetLine } from './report.js';
 import { MiB, repeatingSource } from './support.js';
 
 const fileMiB = Number(process.env['DEK_BENCH_FILE_MIB'] ?? 1024);
-const rounds = Number(process.env['DEK_BENCH_ROUNDS'] ?? 5);
+const rounds = Number(process.env['DEK_BENCH_ROUNDS'] ?? 9);
 if (!(Number.isInteger(fileMiB) && fileMiB > 0)) throw new Error('DEK_BENCH_FILE_MIB must be a positive whole number of MiB');
 if (!(Number.isInteger(rounds) && rounds > 0)) throw new Error('DEK_BENCH_ROUNDS must be a positive whole number');
 const FILE_BYTES = fileMiB * MiB;
 const SIZE = fileMiB % 1024 === 0 ? `${fileMiB / 1024} GiB` : `${fileMiB} MiB`;
-const STARTUP_ROUNDS = 20;
+const STARTUP_ROUNDS = 30;
 
 /** Row names of the whole-process table. */
 export const CLI_ROWS = {

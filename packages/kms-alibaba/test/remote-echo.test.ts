@@ -5,30 +5,17 @@
  * Alibaba clients carries the data key, plaintext or blob they sent, in any encoding, while the
  * error code survives. (AWS: packages/kms-aws/test/remote-echo.test.ts.)
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { AlibabaInstanceKms, AlibabaOpenApiKms, decodeInstanceMessage, encodeInstanceMessage } from '@dek/kms-alibaba';
-import { assertNoSecret } from '../../../test-support/no-secret.js';
 import { KmsServiceError } from '@dek/kms-adapter';
+import { AlibabaInstanceKms, AlibabaOpenApiKms, decodeInstanceMessage, encodeInstanceMessage } from '@dek/kms-alibaba';
+import { FIXED_DATA_KEY, serve } from '../../../test-support/echo-server.js';
 import { failureOf } from '../../../test-support/kms-failure.js';
+import { assertNoSecret } from '../../../test-support/no-secret.js';
+import { makeClientKey, type SeenRequest } from './alibaba-support.js';
 
 const kmsFailure = (call: Promise<unknown>): Promise<KmsServiceError> => failureOf(call, KmsServiceError);
-import { makeClientKey, scriptedServer, type Script, type SeenRequest } from './alibaba-support.js';
-
-/**
- * A data key fixed for the tests where only the client's redaction of bare base64 / hex runs stands
- * between it and the error (no "string to sign" to cut at): whether a run is redacted depends on
- * its characters, so these tests must not be left to chance.
- */
-const FIXED_DATA_KEY = createHash('sha256').update('echoed data key').digest();
-
-/** A scripted server, closed when the test finishes. */
-async function serve(script: Script): Promise<string> {
-  const server = await scriptedServer(script);
-  onTestFinished(() => server.close());
-  return server.url;
-}
 
 /** Alibaba's percent-encoding, as its gateway builds the v1 string to sign. */
 const percentEncode = (s: string): string => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);

@@ -4,29 +4,15 @@
  * echo the worst they could, no error of AwsKms carries the data key or blob it sent, in any
  * encoding, while the error code survives. (Alibaba: packages/kms-alibaba/test/remote-echo.test.ts.)
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { AwsKms } from '@dek/kms-aws';
-import { assertNoSecret } from '../../../test-support/no-secret.js';
 import { KmsServiceError } from '@dek/kms-adapter';
+import { AwsKms } from '@dek/kms-aws';
+import { FIXED_DATA_KEY, serve } from '../../../test-support/echo-server.js';
 import { failureOf } from '../../../test-support/kms-failure.js';
+import { assertNoSecret } from '../../../test-support/no-secret.js';
 
 const kmsFailure = (call: Promise<unknown>): Promise<KmsServiceError> => failureOf(call, KmsServiceError);
-import { scriptedServer, type Script } from '../../../test-support/scripted-server.js';
-
-/**
- * A data key fixed for the tests where only the client's redaction of bare base64 / hex runs stands
- * between it and the error (no "string to sign" to cut at): whether a run is redacted depends on
- * its characters, so these tests must not be left to chance.
- */
-const FIXED_DATA_KEY = createHash('sha256').update('echoed data key').digest();
-
-/** A scripted server, closed when the test finishes. */
-async function serve(script: Script): Promise<string> {
-  const server = await scriptedServer(script);
-  onTestFinished(() => server.close());
-  return server.url;
-}
 
 describe('AwsKms', () => {
   it('InvalidSignatureException quoting the canonical request and the body: the code stays, the bytes do not', async () => {
