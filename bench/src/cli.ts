@@ -145,7 +145,12 @@ async function prepare(dir: string): Promise<Fixture> {
   let made = 0;
   const task = (name: string, command: (out: string) => Command): ProcessTask => {
     const out = join(outputs, `out-${made++}`);
-    return { name, command: command(out), prepare: () => rm(out, { force: true }) };
+    // sync (not timed): no run waits on the write-back of the runs before it (dek's fsync would).
+    const prepare = async (): Promise<void> => {
+      await rm(out, { force: true });
+      await runProcess({ file: 'sync', args: [] });
+    };
+    return { name, command: command(out), prepare };
   };
   return { dir, node, env, plain, sealed, age, dek, run, task };
 }
@@ -296,7 +301,7 @@ export function cliSection(result: CliBench): Section {
     title: `dek command line against age: ${SIZE} file, whole processes`,
     note: [
       `One generated ${SIZE} file in os.tmpdir() (page cache), a temporary local keystore, and an X25519 identity for age${result.ageVersion === undefined ? '' : ` ${result.ageVersion}`} (\`age-keygen\`).`,
-      `\`dek\` is \`node packages/cli/${result.entry.replace(/^\.\//, '')}\` (the package's \`bin\`). Each row is a whole process started from here, timed to its exit; median over ${rounds} round${rounds === 1 ? '' : 's'} after one warm-up round, the commands interleaved, every run writing a new output file.`,
+      `\`dek\` is \`node packages/cli/${result.entry.replace(/^\.\//, '')}\` (the package's \`bin\`). Each row is a whole process started from here, timed to its exit; median over ${rounds} round${rounds === 1 ? '' : 's'} after one warm-up round, the commands interleaved, every run writing a new output file, after a \`sync\` (not timed) so that no run waits on the write-back of the runs before it.`,
       'MB/s = plaintext bytes over wall time. `dek encrypt -o` / `dek decrypt -o` fsync their output before renaming it into place; age and cp do not.',
       'The pipe rows run `cat in | ... | cat > out`, so neither tool sees a file.',
       ...(result.ageVersion !== undefined ? [] : ['\n\n**`age` is not installed here (`apt-get install -y age`): its rows and targets were skipped.**']),
