@@ -96,5 +96,9 @@ await build({
       'const __dekImportPath = (specifier, parent) => __dekPathToFileURL(__dekCreateRequire(parent).resolve(specifier)).href;',
     ].join('\n'),
   },
+  // Whitespace and syntax only (names stay, for stack traces and profiles): V8 compiles a third
+  // less source at every start.
+  minifyWhitespace: true,
+  minifySyntax: true,
   plugins: [originalUrls, lazyChildProcess],
 });

@@ -11,10 +11,8 @@
  */
 import { constants, fstatSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { isatty } from 'node:tty';
 import { CliError, EXIT } from '../errors.js';
 import { trackOutputState } from './cleanup.js';
 import { resolveDestination, type DestinationOptions, type StreamKind } from './destination.js';
@@ -22,6 +20,7 @@ import { STREAM_BUFFER_SIZE } from './input.js';
 import { errorCode, ioError, systemReason } from './io-error.js';
 import { describeDescriptor, stdoutWriter } from './stdout.js';
 import { createTemporaryFile } from './temp-file.js';
+import { isTerminal as isTerminalFd } from './terminal.js';
 
 /** Permission bits of decrypted files: readable and writable by the owner only. */
 export const PLAINTEXT_MODE = 0o600;
@@ -97,7 +96,7 @@ function explainer(state: () => string): (error: unknown) => unknown {
 export async function openOutput(path: string | undefined, options: OutputOptions): Promise<Output> {
   const destination = await resolveDestination(path, options);
   if (destination.kind === 'stdout') {
-    const isTerminal = isatty(1);
+    const isTerminal = isTerminalFd(1);
     if (options.refuseTerminal && isTerminal) throw terminalError(options.what);
     const where = `stdout (${describeDescriptor(1)})`;
     const writer = stdoutWriter();
@@ -139,6 +138,7 @@ async function openDirect(path: string, type: StreamKind, options: OutputOptions
   let stream: Writable & { readonly bytesWritten: number };
   let isTerminal = false;
   if (type === 'a socket') {
+    const { connect } = await import('node:net');
     const socket = connect({ path });
     try {
       await once(socket, 'connect');
@@ -155,7 +155,7 @@ async function openDirect(path: string, type: StreamKind, options: OutputOptions
       await handle.close();
       throw new CliError('DEK_IO', `the output '${path}' changed into a regular file while dek was starting`, { exitCode: EXIT.USAGE, hint: 'run the command again' });
     }
-    isTerminal = isatty(handle.fd);
+    isTerminal = isTerminalFd(handle.fd);
     if (options.refuseTerminal && isTerminal) {
       await handle.close();
       throw terminalError(options.what);

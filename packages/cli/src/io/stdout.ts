@@ -6,9 +6,9 @@
  * @module
  */
 import { fstatSync } from 'node:fs';
-import { isatty } from 'node:tty';
 import { Writable } from 'node:stream';
 import { STREAM_BUFFER_SIZE } from './input.js';
+import { isTerminal } from './terminal.js';
 
 /** How a file descriptor is connected, in words for messages: `a pipe`, `a file`, `a terminal`, ... */
 export function describeDescriptor(fd: number): string {
@@ -17,7 +17,7 @@ export function describeDescriptor(fd: number): string {
     if (stats.isFIFO()) return 'a pipe';
     if (stats.isFile()) return 'a file';
     if (stats.isSocket()) return 'a socket';
-    if (stats.isCharacterDevice()) return isatty(fd) ? 'a terminal' : 'a device';
+    if (stats.isCharacterDevice()) return isTerminal(fd) ? 'a terminal' : 'a device';
   } catch {
     // closed: say nothing more
   }
@@ -38,17 +38,35 @@ export interface CountingWriter {
   written(): number;
 }
 
-/** Writes into process.stdout, one chunk at a time, counting what it accepted (stdout is never ended). */
+/**
+ * Writes into process.stdout, counting what it accepted (stdout is never ended). The pieces that
+ * queue up while one write is under way go out corked, in one `writev` on a pipe.
+ */
 export function stdoutWriter(): CountingWriter {
   let written = 0;
   used = true;
+  const deliver = (chunks: readonly Buffer[], callback: (error?: Error | null) => void): void => {
+    const stdout = process.stdout;
+    let bytes = 0;
+    for (const chunk of chunks) bytes += chunk.length;
+    const last = chunks.length - 1;
+    stdout.cork();
+    chunks.forEach((chunk, i) => {
+      if (i < last) stdout.write(chunk);
+    });
+    stdout.write(chunks[last]!, (error) => {
+      if (!error) written += bytes;
+      callback(error);
+    });
+    stdout.uncork();
+  };
   const stream = new Writable({
     highWaterMark: STREAM_BUFFER_SIZE,
     write(chunk: Buffer, _encoding, callback) {
-      process.stdout.write(chunk, (error) => {
-        if (!error) written += chunk.length;
-        callback(error);
-      });
+      deliver([chunk], callback);
+    },
+    writev(chunks, callback) {
+      deliver(chunks.map(({ chunk }) => chunk as Buffer), callback);
     },
   });
   return { stream, written: () => written };

@@ -4,8 +4,19 @@
  *
  * @module
  */
+import { fstatSync } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
 import { CliError, EXIT } from '../errors.js';
+
+/** Whether `fd` is a terminal. node:tty (which brings node:net) loads only for a character device. */
+export function isTerminal(fd: number): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return process.getBuiltinModule('node:tty').isatty(fd);
+}
 
 /** Whether `bytes` looks like UTF-8 text without control characters other than common whitespace and ESC. */
 export function looksLikeText(bytes: Uint8Array): boolean {

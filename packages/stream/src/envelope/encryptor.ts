@@ -205,7 +205,7 @@ export class EnvelopeEncryptor {
   /**
    * Like {@link EnvelopeEncryptor.write}, but each completed chunk comes as two pieces, its
    * ciphertext then its tag, without copying them (node:crypto backend): the cheapest form for a
-   * consumer that copies pieces anyway (the one-shot helper).
+   * consumer that copies pieces anyway (the one-shot helper) or passes them on (Node streams).
    */
   writeParts(data: Uint8Array): Uint8Array[] {
     return this.#write(data, (sealer, out) => {

@@ -4,7 +4,6 @@
  * @module
  */
 import type { Transform, TransformOptions } from 'node:stream';
-import { joinBytes } from '../envelope/bytes.js';
 import { countGarbage } from './young-garbage.js';
 
 /** Stream buffering options shared by the Node wrappers. */
@@ -19,13 +18,17 @@ export function transformOptions(options: NodeStreamOptions): TransformOptions {
 }
 
 /**
- * Pushes the output pieces of one write as one buffer: copying them costs less than a push per
- * 16 KiB chunk, and far less than a `write(2)` per chunk into a sink without `writev` (stdout to a
- * file or a pipe writes synchronously, piece by piece). @internal
+ * Pushes the output pieces of one write as they are (OpenSSL's own buffers: a chunk's ciphertext
+ * and tag, or its plaintext). Joining them would copy every byte into fresh memory, which cost
+ * 15 to 20% of in-memory throughput here; a push per piece costs less, and a sink with `writev`
+ * (files, sockets, the CLI's stdout) writes the pieces of one write in one call. @internal
  */
 export function pushPieces(stream: Transform, pieces: readonly Uint8Array[]): void {
-  if (pieces.length === 0) return;
-  const joined = joinBytes(pieces);
-  countGarbage(joined.length);
-  if (joined.length > 0) stream.push(joined);
+  let bytes = 0;
+  for (const piece of pieces) {
+    if (piece.length === 0) continue;
+    bytes += piece.length;
+    stream.push(piece);
+  }
+  countGarbage(bytes);
 }

@@ -1,8 +1,8 @@
 /**
  * Node `Transform` wrappers over {@link EnvelopeEncryptor} and {@link EnvelopeDecryptor}. They work
  * with `stream.pipeline`, honour backpressure (a write's callback waits while the readable side is
- * full) and push the output of a write as one buffer (the chunks it sealed, or the plaintext of
- * the chunks it verified). After the KMS call nothing awaits.
+ * full) and push the output of a write as the pieces OpenSSL returned (no copy). After the KMS
+ * call nothing awaits.
  *
  * @module
  */
@@ -54,7 +54,7 @@ class EncryptTransform extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.#withEncryptor((encryptor) => encryptor.write(chunk), callback);
+    this.#withEncryptor((encryptor) => encryptor.writeParts(chunk), callback);
   }
 
   override _flush(callback: TransformCallback): void {

@@ -13,8 +13,6 @@
  *
  * @module
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 
 type Collect = (options: { type: 'minor' }) => void;
 
@@ -22,14 +20,20 @@ let collect: Collect | undefined | null;
 
 function collector(): Collect | null {
   if (collect !== undefined) return collect;
+  collect = null; // without V8 flags or gc: V8's own schedule
   try {
+    // node:v8 and node:vm load here, on the first collection, not with the package.
+    const { setFlagsFromString } = process.getBuiltinModule('node:v8');
+    const { runInNewContext } = process.getBuiltinModule('node:vm');
     setFlagsFromString('--expose-gc');
-    const gc: unknown = runInNewContext('typeof gc === "function" ? gc : null');
-    collect = typeof gc === 'function' ? (gc as Collect) : null;
+    try {
+      const gc: unknown = runInNewContext('typeof gc === "function" ? gc : null');
+      if (typeof gc === 'function') collect = gc as Collect;
+    } finally {
+      setFlagsFromString('--no-expose-gc');
+    }
   } catch {
-    collect = null; // a runtime without V8 flags: V8's own schedule then
-  } finally {
-    setFlagsFromString('--no-expose-gc');
+    // stays null
   }
   return collect;
 }
