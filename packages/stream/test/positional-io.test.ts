@@ -48,4 +48,15 @@ describe('positional I/O of the file engine', () => {
     }
     expect([...(await readFile(path))]).toEqual([0, 0, 0, 0, 0, 1, 2, 3]);
   });
+
+  it('writes pieces in order from the offset, empty ones included', async () => {
+    const path = join(dir, 'pieces');
+    const handle = await open(path, 'w+');
+    try {
+      writeAtSync(handle.fd, [new Uint8Array([1, 2]), new Uint8Array(0), new Uint8Array([3]), new Uint8Array([4, 5, 6])], 2);
+    } finally {
+      await handle.close();
+    }
+    expect([...(await readFile(path))]).toEqual([0, 0, 1, 2, 3, 4, 5, 6]);
+  });
 });

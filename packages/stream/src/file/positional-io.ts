@@ -39,21 +39,26 @@ function writevAt(fd: number, pieces: Uint8Array[], position: number): Promise<n
   });
 }
 
+/** What is left of `pieces` once the first `bytes` of them are written. */
+function unwritten(pieces: readonly Uint8Array[], bytes: number): Uint8Array[] {
+  const left: Uint8Array[] = [];
+  for (const piece of pieces) {
+    if (bytes >= piece.length) bytes -= piece.length;
+    else {
+      left.push(piece.subarray(bytes));
+      bytes = 0;
+    }
+  }
+  return left;
+}
+
 /** Writes all of `pieces`, in order, from `position` (one writev, resumed after a short write). */
 export async function writeAt(fd: number, pieces: Uint8Array | Uint8Array[], position: number): Promise<void> {
   let rest = Array.isArray(pieces) ? pieces : [pieces];
   while (rest.length > 0) {
-    let bytes = await writevAt(fd, rest, position);
+    const bytes = await writevAt(fd, rest, position);
     position += bytes;
-    const left: Uint8Array[] = [];
-    for (const piece of rest) {
-      if (bytes >= piece.length) bytes -= piece.length;
-      else {
-        left.push(piece.subarray(bytes));
-        bytes = 0;
-      }
-    }
-    rest = left;
+    rest = unwritten(rest, bytes);
   }
 }
 
@@ -74,8 +79,12 @@ export function readFullySync(fd: number, buffer: Uint8Array, position: number):
   }
 }
 
-/** {@link writeAt} of one buffer without leaving the thread. */
-export function writeAtSync(fd: number, data: Uint8Array, position: number): void {
-  let done = 0;
-  while (done < data.length) done += writevSync(fd, [data.subarray(done)], position + done);
+/** {@link writeAt} without leaving the thread. */
+export function writeAtSync(fd: number, pieces: Uint8Array | Uint8Array[], position: number): void {
+  let rest = Array.isArray(pieces) ? pieces : [pieces];
+  while (rest.length > 0) {
+    const bytes = writevSync(fd, rest, position);
+    position += bytes;
+    rest = unwritten(rest, bytes);
+  }
 }
