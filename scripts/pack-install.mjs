@@ -31,7 +31,7 @@ const MINIMAL = ['@dek/core', '@dek/kms-adapter', '@dek/stream'];
 /** What a user of MINIMAL must not get. */
 const CLOUD_PACKAGE = /^(@aws-sdk\/|@alicloud\/|@smithy\/|node-forge$|protobufjs$)/;
 /** The only paths a tarball may hold. */
-const TARBALL_ENTRY = /^package\/(package\.json|README\.md|LICENSE|dist\/.+\.(js|d\.ts))$/;
+const TARBALL_ENTRY = /^package\/(package\.json|README\.md|LICENSE|dist\/.+\.(c?js|d\.c?ts)|dist\/bundle\/main\.cache)$/;
 const EXAMPLE_MARK = '<!-- pack-test -->';
 
 let failures = 0;

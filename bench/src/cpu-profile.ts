@@ -48,7 +48,7 @@ const URL_CATEGORIES: readonly (readonly [RegExp, string])[] = [
   [/^node:(internal\/)?crypto|@noble/, 'crypto'],
   [/^node:(internal\/)?(fs|net|tty|pipe|stream_base_commons|child_process|worker)/, 'I/O, fs and threads'],
   [/^node:(internal\/)?(streams?|webstreams)\b/, 'Node streams'],
-  [/^node:internal\/(modules|vm|main|bootstrap)/, 'module loading'],
+  [/^node:(internal\/)?(modules|vm)\b|^node:internal\/(main|bootstrap)/, 'module loading'],
   [/\/packages\//, 'dek code (with what its bundle holds)'],
   [/^node:/, 'other Node internals'],
 ];

@@ -1,15 +1,18 @@
 /**
- * Bundles the built CLI (dist/bin.js and everything it imports, lazily loaded commands as chunks)
- * into dist/bundle/, so that `dek` starts by reading a few files instead of ~140 modules.
+ * Bundles the built CLI (dist/cli.js and everything it imports) into one CommonJS file,
+ * dist/bundle/main.cjs, then makes its V8 code cache, dist/bundle/main.cache (scripts/code-cache.mjs),
+ * which the `dek` executable (dist/launcher.cjs) loads it with: one file to read and little to
+ * compile instead of ~140 modules. CommonJS because Node 20 takes a code cache only for a script.
  * `import.meta.url` of each bundled module is replaced by its original file's URL, found at run
  * time through the package it belongs to, so what a module loads relative to itself (createRequire,
- * worker files, package.json) resolves as it would unbundled. Likewise a dynamic `import()` of
- * another package (a lazily loaded cloud SDK) stays outside the bundle and resolves from the
- * module that imports it: bundling would change how CommonJS modules look when imported.
+ * worker files, package.json) resolves as it would unbundled. Packages loaded lazily with
+ * createRequire (the cloud SDKs) stay outside the bundle and resolve from the module that loads them.
  *
  * @module
  */
+import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
+import { chmodSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
@@ -24,21 +27,33 @@ const packagesDir = dirname(cli.replace(/[/\\]$/, ''));
  * run time. The CLI's own files are next to the bundle (dist/ and dist/bundle/); another package's
  * are found relative to its entry, which the bundle resolves as the CLI would.
  */
-const urlExpressions = new Map([[relative(packagesDir, cli).split(sep)[0], { base: join(cli, 'dist'), expression: "new URL('../', import.meta.url)" }]]);
+const urlExpressions = new Map([[relative(packagesDir, cli).split(sep)[0], { base: join(cli, 'dist'), expression: "new URL('../', __dekBundleUrl)" }]]);
 async function originalUrl(file) {
   const dir = relative(packagesDir, file).split(sep)[0];
   if (!urlExpressions.has(dir)) {
     const { name } = JSON.parse(await readFile(join(packagesDir, dir, 'package.json'), 'utf8'));
     let entry;
     try {
-      entry = import.meta.resolve(name);
+      entry = createRequire(join(outdir, 'main.cjs')).resolve(name);
     } catch {
       throw new Error(`${name} is bundled but @dek/cli cannot resolve it: add it to the dependencies of packages/cli`);
     }
-    urlExpressions.set(dir, { base: dirname(fileURLToPath(entry)), expression: `import.meta.resolve(${JSON.stringify(name)})` });
+    urlExpressions.set(dir, { base: dirname(entry), expression: `__dekResolve(${JSON.stringify(name)})` });
   }
   const { base, expression } = urlExpressions.get(dir);
   return `new URL(${JSON.stringify(relative(base, file).split(sep).join('/'))}, ${expression}).href`;
+}
+
+/**
+ * import() of anything but bundled code fails the build: in a script loaded with a code cache,
+ * Node 20 loses the callback that import() needs ("A dynamic import callback was not specified").
+ */
+function refuseExternalImports(path, code) {
+  for (const [call, , specifier] of code.matchAll(/\bimport\((?:(['"])([^'"]*)\1)?/g)) {
+    if (specifier === undefined || !(specifier.startsWith('.') || specifier.startsWith('@dek/'))) {
+      throw new Error(`${path}: ${call}...): load a Node built-in with process.getBuiltinModule, a package with createRequire`);
+    }
+  }
 }
 
 const originalUrls = {
@@ -46,16 +61,11 @@ const originalUrls = {
   setup(b) {
     b.onLoad({ filter: /\.js$/ }, async (args) => {
       if (!args.path.startsWith(packagesDir + sep) || args.path.includes(`${sep}node_modules${sep}`)) return undefined;
-      let code = await readFile(args.path, 'utf8');
-      if (!code.includes('import.meta') && !code.includes('import(')) return { contents: code, loader: 'js' };
+      const code = await readFile(args.path, 'utf8');
+      refuseExternalImports(args.path, code);
+      if (!code.includes('import.meta')) return { contents: code, loader: 'js' };
       if (/import\.meta\.(?!url\b)/.test(code)) throw new Error(`${args.path}: the bundle handles import.meta.url only`);
-      const url = await originalUrl(args.path);
-      code = code.replace(/\bimport\((['"])([^'".][^'"]*)\1\)/g, (call, _quote, specifier) => {
-        if (specifier.startsWith('node:') || specifier.startsWith('@dek/')) return call;
-        createRequire(args.path).resolve(specifier); // fails the build now, not a run later
-        return `import(__dekImportPath(${JSON.stringify(specifier)}, ${url}))`;
-      });
-      return { contents: code.replaceAll('import.meta.url', url), loader: 'js' };
+      return { contents: code.replaceAll('import.meta.url', await originalUrl(args.path)), loader: 'js' };
     });
   },
 };
@@ -75,25 +85,23 @@ const lazyChildProcess = {
   },
 };
 
-// Chunk names change with their contents: start empty so that no stale chunk stays.
+// Start empty, so that nothing stale (an old cache, chunks of earlier layouts) stays.
 await rm(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: { dek: join(cli, 'dist', 'bin.js') },
+  entryPoints: { main: join(cli, 'dist', 'cli.js') },
   outdir,
+  outExtension: { '.js': '.cjs' },
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',
-  // CommonJS inside the bundle requires Node built-ins: give it a require. __dekImportPath(s, parent)
-  // is the file URL `s` resolves to from the module at `parent`.
+  // __dekBundleUrl is this file's URL; __dekResolve(s) the file URL of package `s` as seen from here.
   banner: {
     js: [
-      "import { createRequire as __dekCreateRequire } from 'node:module';",
-      "import { pathToFileURL as __dekPathToFileURL } from 'node:url';",
-      'const require = __dekCreateRequire(import.meta.url);',
-      'const __dekImportPath = (specifier, parent) => __dekPathToFileURL(__dekCreateRequire(parent).resolve(specifier)).href;',
+      "const { pathToFileURL: __dekPathToFileURL } = require('node:url');",
+      'const __dekBundleUrl = __dekPathToFileURL(__filename).href;',
+      'const __dekResolve = (specifier) => __dekPathToFileURL(require.resolve(specifier)).href;',
     ].join('\n'),
   },
   // Whitespace and syntax only (names stay, for stack traces and profiles): V8 compiles a third
@@ -102,3 +110,12 @@ await build({
   minifySyntax: true,
   plugins: [originalUrls, lazyChildProcess],
 });
+
+chmodSync(join(cli, 'dist', 'launcher.cjs'), 0o755); // the package's bin, run directly in the workspace too
+try {
+  // Quiet: the run's own messages (a throwaway keystore's paths) are not the build's.
+  execFileSync(process.execPath, [join(cli, 'scripts', 'code-cache.mjs')], { stdio: 'pipe' });
+} catch (error) {
+  process.stderr.write(`${error.stdout ?? ''}${error.stderr ?? ''}`);
+  throw error;
+}

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BIN = fileURLToPath(new URL('./bundle/dek.js', import.meta.url));
+const BIN = fileURLToPath(new URL('./launcher.cjs', import.meta.url));
 
 interface DemoArgs {
   readonly home: string | undefined;

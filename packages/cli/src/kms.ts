@@ -58,7 +58,7 @@ function noAdmin(context: Context): CliError {
 /** Asks on the terminal whether to create the keystore; false when there is no terminal. */
 async function confirmInit(context: Context): Promise<boolean> {
   if (!process.stdin.isTTY || !process.stderr.isTTY) return false;
-  const { createInterface } = await import('node:readline/promises');
+  const { createInterface } = process.getBuiltinModule('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(`dek: no local keystore in ${context.home}. Create it now? [y/N] `);

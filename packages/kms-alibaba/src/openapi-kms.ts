@@ -21,6 +21,7 @@
  *
  * @module
  */
+import { createRequire } from 'node:module';
 import { ArgumentError, decodeOpenApiBlob, FormatError, safeRemoteCode, safeRemoteMessage } from '@dek/core';
 import type * as $Kms from '@alicloud/kms20160120';
 import type * as $Util from '@alicloud/tea-util';
@@ -81,8 +82,8 @@ interface Session {
 }
 
 /**
- * The client class of `@alicloud/kms20160120`, a CommonJS module with `exports.default`: Node's
- * ESM loader hands out `module.exports` as the default export, bundlers the `default` property.
+ * The client class of `@alicloud/kms20160120`, a CommonJS module with `exports.default`: `require`
+ * hands out the class as `default`; an ESM import (or a bundler) may wrap it once more.
  */
 function kmsClientClass(sdk: KmsModule): KmsClientClass {
   const candidate: unknown = sdk.default;
@@ -90,10 +91,11 @@ function kmsClientClass(sdk: KmsModule): KmsClientClass {
   return inner as KmsClientClass;
 }
 
-// The SDK costs ~0.15 s to load: load it on the first call, not with @dek/kms-adapter.
-let sdkModules: Promise<[KmsModule, typeof $Util]> | undefined;
-function loadSdk(): Promise<[KmsModule, typeof $Util]> {
-  sdkModules ??= Promise.all([import('@alicloud/kms20160120'), import('@alicloud/tea-util')]);
+// The SDK costs ~0.15 s to load: load it on the first call, not with the package.
+const requireLazily = createRequire(import.meta.url);
+let sdkModules: [KmsModule, typeof $Util] | undefined;
+function loadSdk(): [KmsModule, typeof $Util] {
+  sdkModules ??= [requireLazily('@alicloud/kms20160120') as KmsModule, requireLazily('@alicloud/tea-util') as typeof $Util];
   return sdkModules;
 }
 
@@ -204,7 +206,8 @@ export class AlibabaOpenApiKms implements AdvanceKms {
   }
 
   #open(): Promise<Session> {
-    this.#session ??= loadSdk().then(([sdk, util]) => {
+    this.#session ??= Promise.resolve().then(() => {
+      const [sdk, util] = loadSdk();
       // The client's Config class lives in @alicloud/rpc-client; it accepts the plain fields.
       const KmsClient = kmsClientClass(sdk);
       return {

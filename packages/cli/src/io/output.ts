@@ -138,7 +138,7 @@ async function openDirect(path: string, type: StreamKind, options: OutputOptions
   let stream: Writable & { readonly bytesWritten: number };
   let isTerminal = false;
   if (type === 'a socket') {
-    const { connect } = await import('node:net');
+    const { connect } = process.getBuiltinModule('node:net');
     const socket = connect({ path });
     try {
       await once(socket, 'connect');

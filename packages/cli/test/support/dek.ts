@@ -1,5 +1,5 @@
 /**
- * Runs the BUILT `dek` binary (packages/cli/dist/bundle/dek.js, the package's `bin`) as a child
+ * Runs the BUILT `dek` binary (packages/cli/dist/launcher.cjs, the package's `bin`) as a child
  * process. `ensureBuilt()` runs the workspace build (`tsc -b packages/cli`, then the bundle) when
  * it is missing or older than any source, under a lock so parallel test files build once.
  */
@@ -12,16 +12,18 @@ import { fileURLToPath } from 'node:url';
 /** The repository root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 /** The built executable. */
-export const BIN = join(ROOT, 'packages/cli/dist/bundle/dek.js');
+export const BIN = join(ROOT, 'packages/cli/dist/launcher.cjs');
 const BUILD_INFO = join(ROOT, 'packages/cli/dist/.tsbuildinfo');
-const PACKAGES = ['core', 'kms-adapter', 'stream', 'kms-server', 'cli'];
+/** The last file the build writes (the bundle's code cache): tsc leaves unchanged outputs as they were. */
+const BUILT_LAST = join(ROOT, 'packages/cli/dist/bundle/main.cache');
+const PACKAGES = ['core', 'kms-adapter', 'kms-alibaba', 'kms-aws', 'stream', 'kms-server', 'cli'];
 
 function newestSource(directory: string): number {
   let newest = 0;
   for (const entry of readdirSync(directory, { withFileTypes: true })) {
     const path = join(directory, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+    else if (entry.name.endsWith('.ts') || entry.name.endsWith('.cts')) newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }
@@ -35,9 +37,8 @@ function mtime(path: string): number {
 }
 
 function isStale(): boolean {
-  const built = Math.min(mtime(BIN), mtime(BUILD_INFO));
-  if (built === 0) return true;
-  return PACKAGES.some((name) => newestSource(join(ROOT, 'packages', name, 'src')) > built);
+  if (Math.min(mtime(BIN), mtime(BUILD_INFO), mtime(BUILT_LAST)) === 0) return true;
+  return PACKAGES.some((name) => newestSource(join(ROOT, 'packages', name, 'src')) > mtime(BUILT_LAST));
 }
 
 /** Builds the CLI and its dependencies unless dist is up to date. */
@@ -91,7 +92,7 @@ function childEnv(options: DekOptions): Record<string, string> {
   return Object.assign(env, options.env);
 }
 
-/** Starts `node dist/bundle/dek.js ...args` with piped stdio and leaves it running. */
+/** Starts `node dist/launcher.cjs ...args` with piped stdio and leaves it running. */
 export function startDek(args: readonly string[], options: DekOptions = {}): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: childEnv(options), stdio: ['pipe', 'pipe', 'pipe'] });
 }
@@ -105,7 +106,7 @@ export async function waitFor(check: () => boolean, what: string): Promise<void>
   }
 }
 
-/** Runs `node dist/bundle/dek.js ...args`. stdin, stdout and stderr are pipes (never a terminal). */
+/** Runs `node dist/launcher.cjs ...args`. stdin, stdout and stderr are pipes (never a terminal). */
 export function dek(args: readonly string[], options: DekOptions = {}): Promise<DekResult> {
   return new Promise((resolvePromise, reject) => {
     const child = startDek(args, options);

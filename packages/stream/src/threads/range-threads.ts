@@ -88,7 +88,7 @@ export async function runOnThreads(job: RangeJob, threads: number, written: (byt
     });
   try {
     // Loaded only when a worker starts: a small file's command does not pay for it.
-    const { Worker } = threads > 1 && count > 1 ? await import('node:worker_threads') : { Worker: undefined };
+    const { Worker } = threads > 1 && count > 1 ? process.getBuiltinModule('node:worker_threads') : { Worker: undefined };
     for (let i = 1; i < threads && i < count && Worker !== undefined; i++) {
       const started = startWorker(Worker, job, shared, written);
       workers.push(started.worker);
