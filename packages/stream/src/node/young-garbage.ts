@@ -4,9 +4,10 @@
  * it dead; left alone, a thread piles up about 30 MiB of them before V8 reacts ("external memory
  * pressure"), and the memory is faulted in fresh each time. A minor GC every few MiB instead keeps
  * a few MiB cycling through malloc's free lists while still hot: measured on 256 MiB here, peak
- * RSS 80 to 88 MiB instead of 115 to 123 MiB, and less CPU time (0.60 s instead of 0.78 s); on
- * 1 GiB with two threads, 98 MiB (idle Node: 40 MiB). Every 2 MiB saved little more; every
- * 8 MiB cost 10 to 20 MiB more, for no CPU measurably saved.
+ * RSS 80 to 88 MiB instead of 115 to 123 MiB. With the file engine writing node:crypto's pieces
+ * as they are, `dek encrypt -o` / `decrypt -o` of 1 GiB on two threads: 87 MiB instead of 125 to
+ * 127 MiB (idle Node: 40 MiB), for 3 to 7% more wall time; through pipes, 71 MiB instead of
+ * 95 MiB, within 2%. Every 2 MiB saved little more; every 8 MiB cost 10 to 20 MiB more.
  *
  * V8 exposes `gc` only under `--expose-gc`; the flag is set just long enough to create one
  * context that has it, so no other context sees a `gc` global.
