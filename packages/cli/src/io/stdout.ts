@@ -49,12 +49,9 @@ export function stdoutWriter(): CountingWriter {
     const stdout = process.stdout;
     let bytes = 0;
     for (const chunk of chunks) bytes += chunk.length;
-    const last = chunks.length - 1;
     stdout.cork();
-    chunks.forEach((chunk, i) => {
-      if (i < last) stdout.write(chunk);
-    });
-    stdout.write(chunks[last]!, (error) => {
+    for (const chunk of chunks.slice(0, -1)) stdout.write(chunk);
+    stdout.write(chunks[chunks.length - 1]!, (error) => {
       if (!error) written += bytes;
       callback(error);
     });
