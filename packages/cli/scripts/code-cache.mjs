@@ -23,7 +23,7 @@ try {
   process.env['DEK_KMS'] = 'local';
   // The keystore comes from another process: `init` runs once per machine, not worth caching.
   execFileSync(process.execPath, [LAUNCHER, 'init'], { stdio: 'ignore' });
-  const { bundle, script } = loadBundle(undefined);
+  const { bundle, script, digest } = loadBundle(undefined);
   const plain = join(dir, 'plain');
   writeFileSync(plain, 'a file to warm the code cache with\n');
   for (const argv of [['encrypt', '-o', `${plain}.dek`, plain], ['decrypt', '-o', `${plain}.out`, `${plain}.dek`]]) {
@@ -31,7 +31,7 @@ try {
     if (code !== 0) throw new Error(`dek ${argv.join(' ')} exited ${code} while making the code cache`);
   }
   const temp = `${CACHE_FILE}.tmp`;
-  writeFileSync(temp, script.createCachedData());
+  writeFileSync(temp, Buffer.concat([digest, script.createCachedData()])); // the bundle's SHA-256, then V8's data
   renameSync(temp, CACHE_FILE);
 } finally {
   rmSync(dir, { recursive: true, force: true });
