@@ -2,7 +2,7 @@
 /**
  * The `dek` executable. It runs the bundled CLI (`bundle/main.cjs`) through the V8 code cache
  * that the build made for it (`bundle/main.cache`), so that a start deserializes compiled code
- * instead of parsing and compiling 800 kB of JavaScript: about 15 ms of every command here. Node
+ * instead of parsing and compiling 800 kB of JavaScript: about 20 ms of every command here. Node
  * 20 caches no user code itself (`module.enableCompileCache` came in Node 22). The cache starts
  * with the SHA-256 of the bundle it was made from: V8 checks its own version and flags but only
  * the length of the source, so a cache of another bundle is never used. Without a cache that
